@@ -1,0 +1,17 @@
+import type { SubmissionResult } from "@conform-to/react";
+
+/**
+ * Form errors travel as i18n keys (namespace `errors`) so the browser shows them in the user's language.
+ * A key may carry values for interpolation as `key|{"name":"value"}`.
+ */
+export function errorKey(key: string, values?: Record<string, string | number>): string {
+  return values ? `${key}|${JSON.stringify(values)}` : key;
+}
+
+export function splitErrorKey(message: string): [string, Record<string, unknown> | undefined] {
+  const bar = message.indexOf("|");
+  if (bar < 0) return [message, undefined];
+  return [message.slice(0, bar), JSON.parse(message.slice(bar + 1))];
+}
+
+export type FormResult = SubmissionResult<string[]>;

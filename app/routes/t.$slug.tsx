@@ -1,0 +1,310 @@
+import { getFormProps, useForm } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod/v4";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { useState } from "react";
+import {
+  changeMember,
+  createInvitation,
+  findTenantById,
+  membersOf,
+  networkMembersOf,
+  pendingInvitations,
+  revokeInvitation,
+} from "@twinning/db";
+import {
+  canGrantRole,
+  canManageMembers,
+  changeRoleSchema,
+  inviteSchema,
+  LIMITS,
+  removeMemberSchema,
+  revokeInvitationSchema,
+  TENANT_ROLES,
+  type TenantRole,
+} from "@twinning/domain";
+import { createI18n } from "@twinning/i18n";
+import { ErrorList, Notice, SelectField, TextField } from "~/components/Field";
+import { ErrorPage } from "~/components/ErrorPage";
+import { requireTenantMember, requireUser } from "~/lib/context.server";
+import { useT } from "~/lib/i18n";
+
+export async function loader({ context, request, params }: LoaderFunctionArgs) {
+  const user = requireUser(context, request);
+  const { tenant, role } = await requireTenantMember(context, user, params.slug);
+  const admin = canManageMembers(role);
+  const [members, invitations, network, parent] = await Promise.all([
+    membersOf(context.sql, tenant.id),
+    admin ? pendingInvitations(context.sql, tenant.id) : [],
+    networkMembersOf(context.sql, tenant.id),
+    tenant.parentId ? findTenantById(context.sql, tenant.parentId) : undefined,
+  ]);
+  return {
+    tenant: { id: tenant.id, slug: tenant.slug, name: tenant.name, kind: tenant.kind, country: tenant.country, description: tenant.description },
+    parent: parent ? { slug: parent.slug, name: parent.name } : null,
+    network: network.map((n) => ({ slug: n.slug, name: n.name })),
+    role,
+    userId: user.id,
+    isCurrent: user.currentTenantId === tenant.id,
+    members: members.map((m) => ({ ...m, email: admin ? m.email : null })),
+    invitations: invitations.map((i) => ({ id: i.id, email: i.email, role: i.role, expiresAt: i.expiresAt })),
+  };
+}
+
+export async function action({ request, context, params }: ActionFunctionArgs) {
+  const user = requireUser(context, request);
+  const { tenant } = await requireTenantMember(context, user, params.slug);
+  const formData = await request.formData();
+  const intent = formData.get("intent");
+
+  if (intent === "invite") {
+    const submission = parseWithZod(formData, { schema: inviteSchema });
+    if (submission.status !== "success") return data({ intent, result: submission.reply() }, { status: 400 });
+    const created = await createInvitation(context.sql, { tenantId: tenant.id, invitedBy: user.id, ...submission.value });
+    if (!created.ok) {
+      const status = created.error === "forbidden" ? 403 : 400;
+      const field = created.error === "forbidden" ? "role" : "email";
+      return data({ intent, result: submission.reply({ fieldErrors: { [field]: [created.error] } }) }, { status });
+    }
+    const link = `${new URL(request.url).origin}/invitations/${created.token}`;
+    const email = created.invitation.email;
+    context.log.info({ tenantId: tenant.id, invitationId: created.invitation.id }, "invitation created");
+    if (context.mailer) {
+      const i18n = createI18n(context.locale);
+      await context.mailer.send({
+        to: email,
+        subject: `${tenant.name} — Twinning`,
+        text: `${i18n.t("invitation.lead", { tenant: tenant.name, role: i18n.t(`roles.${created.invitation.role}`) })}\n\n${link}`,
+      });
+      return { intent, result: submission.reply({ resetForm: true }), sentTo: email, link: null, expiresAt: created.invitation.expiresAt };
+    }
+    return { intent, result: submission.reply({ resetForm: true }), sentTo: email, link, expiresAt: created.invitation.expiresAt };
+  }
+
+  if (intent === "changeRole" || intent === "removeMember") {
+    const parsed = (intent === "changeRole" ? changeRoleSchema : removeMemberSchema).safeParse(Object.fromEntries(formData));
+    if (!parsed.success) return data({ intent, error: "forbidden" }, { status: 400 });
+    const next = "role" in parsed.data ? (parsed.data.role as TenantRole) : null;
+    const error = await changeMember(context.sql, { tenantId: tenant.id, actorId: user.id, targetId: parsed.data.userId, next });
+    if (error) return data({ intent, error: error === "notMember" ? "forbidden" : error }, { status: error === "lastOwner" ? 409 : 403 });
+    context.log.info({ tenantId: tenant.id, targetId: parsed.data.userId, next }, "membership changed");
+    if (parsed.data.userId === user.id && next === null) throw redirect("/");
+    return { intent, notice: intent === "changeRole" ? "roleChanged" : "memberRemoved" };
+  }
+
+  if (intent === "revokeInvitation") {
+    const parsed = revokeInvitationSchema.safeParse(Object.fromEntries(formData));
+    const { role } = await requireTenantMember(context, user, params.slug);
+    if (!parsed.success || !canManageMembers(role)) return data({ intent, error: "forbidden" }, { status: 403 });
+    await revokeInvitation(context.sql, { tenantId: tenant.id, invitationId: parsed.data.invitationId });
+    return { intent, notice: "invitationRevoked" };
+  }
+
+  throw new Response("Bad Request", { status: 400 });
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.tenant.name} — Twinning` : "Twinning" }];
+
+export default function TenantPage() {
+  const { tenant, parent, network, role, members, invitations, userId, isCurrent } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const { t, date } = useT();
+  const admin = canManageMembers(role);
+  const error = actionData && "error" in actionData ? actionData.error : null;
+  const notice = actionData && "notice" in actionData ? actionData.notice : null;
+  return (
+    <section className="stack">
+      <h1>{tenant.name}</h1>
+      <p className="muted">
+        {t("tenant.kindLabel", { kind: t(`kinds.${tenant.kind}`) })} · {t("tenant.countryLabel", { country: t(`countries.${tenant.country}`, { defaultValue: tenant.country }) })}
+        {parent ? (
+          <>
+            {" · "}
+            {t("tenant.parentLabel", { parent: parent.name })}
+          </>
+        ) : null}
+      </p>
+      {tenant.description ? <p>{tenant.description}</p> : null}
+      {isCurrent ? (
+        <p className="badge">{t("tenant.current")}</p>
+      ) : (
+        <Form method="post" action="/switch-tenant">
+          <input type="hidden" name="tenantId" value={tenant.id} />
+          <input type="hidden" name="redirectTo" value={`/t/${tenant.slug}`} />
+          <button type="submit" className="secondary">
+            {t("tenant.workIn")}
+          </button>
+        </Form>
+      )}
+      {error ? (
+        <div role="alert" className="form-error">
+          <ErrorList id="member-error" errors={[error]} />
+        </div>
+      ) : null}
+      {notice ? <Notice>{t(`tenant.${notice}`)}</Notice> : null}
+
+      {network.length ? (
+        <>
+          <h2>{t("tenant.networkMembers")}</h2>
+          <ul>
+            {network.map((n) => (
+              <li key={n.slug}>{n.name}</li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+
+      <h2 id="members-heading">{t("tenant.members")}</h2>
+      <div className="table-wrap">
+        <table aria-labelledby="members-heading">
+          <thead>
+            <tr>
+              <th scope="col">{t("tenant.memberName")}</th>
+              {admin ? <th scope="col">{t("tenant.memberEmail")}</th> : null}
+              <th scope="col">{t("tenant.memberRole")}</th>
+              <th scope="col">{t("tenant.actions")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {members.map((m) => (
+              <MemberRow key={m.userId} member={m} actorRole={role} self={m.userId === userId} showEmail={admin} />
+            ))}
+          </tbody>
+        </table>
+      </div>
+
+      <h2>{t("tenant.spaces")}</h2>
+      <p className="muted">{t("tenant.noSpaces")}</p>
+
+      {admin ? (
+        <>
+          <h2>{t("tenant.invitations")}</h2>
+          {invitations.length ? (
+            <ul>
+              {invitations.map((i) => (
+                <li key={i.id} className="inline-form">
+                  <span>
+                    {i.email} — {t("tenant.invitedAs", { role: t(`roles.${i.role}`) })}, {t("tenant.expires", { date: date(i.expiresAt) })}
+                  </span>
+                  <Form method="post">
+                    <input type="hidden" name="intent" value="revokeInvitation" />
+                    <input type="hidden" name="invitationId" value={i.id} />
+                    <button type="submit" className="link-button">
+                      {t("tenant.revoke")}
+                    </button>
+                  </Form>
+                </li>
+              ))}
+            </ul>
+          ) : (
+            <p className="muted">{t("tenant.noInvitations")}</p>
+          )}
+          <InviteForm actorRole={role} />
+        </>
+      ) : null}
+    </section>
+  );
+}
+
+type Member = ReturnType<typeof useLoaderData<typeof loader>>["members"][number];
+
+function MemberRow({ member, actorRole, self, showEmail }: { member: Member; actorRole: TenantRole; self: boolean; showEmail: boolean }) {
+  const { t } = useT();
+  const manage = canManageMembers(actorRole) && (member.role !== "owner" || actorRole === "owner");
+  const selectId = `role-${member.userId}`;
+  return (
+    <tr>
+      <td>
+        {member.name} {self ? <span className="muted">{t("tenant.you")}</span> : null}
+      </td>
+      {showEmail ? <td>{member.email}</td> : null}
+      <td>{t(`roles.${member.role}`)}</td>
+      <td>
+        <div className="inline-form">
+          {manage ? (
+            <Form method="post" className="inline-form">
+              <input type="hidden" name="intent" value="changeRole" />
+              <input type="hidden" name="userId" value={member.userId} />
+              <label htmlFor={selectId} className="visually-hidden">
+                {t("tenant.changeRoleFor", { name: member.name })}
+              </label>
+              <select id={selectId} name="role" defaultValue={member.role}>
+                {TENANT_ROLES.filter((r) => canGrantRole(actorRole, r)).map((r) => (
+                  <option key={r} value={r}>
+                    {t(`roles.${r}`)}
+                  </option>
+                ))}
+              </select>
+              <button type="submit" className="secondary">
+                {t("tenant.changeRole")}
+              </button>
+            </Form>
+          ) : null}
+          {manage || self ? (
+            <Form method="post">
+              <input type="hidden" name="intent" value="removeMember" />
+              <input type="hidden" name="userId" value={member.userId} />
+              <button type="submit" className="danger" aria-label={self ? t("tenant.leave") : t("tenant.removeFrom", { name: member.name })}>
+                {self ? t("tenant.leave") : t("tenant.remove")}
+              </button>
+            </Form>
+          ) : null}
+        </div>
+      </td>
+    </tr>
+  );
+}
+
+function InviteForm({ actorRole }: { actorRole: TenantRole }) {
+  const { t, date } = useT();
+  const actionData = useActionData<typeof action>();
+  const invite = actionData?.intent === "invite" ? actionData : undefined;
+  const [form, fields] = useForm({
+    id: "invite",
+    lastResult: invite && "result" in invite ? invite.result : undefined,
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: inviteSchema }),
+    shouldValidate: "onBlur",
+    shouldRevalidate: "onInput",
+    defaultValue: { role: "member" },
+  });
+  const [copied, setCopied] = useState(false);
+  const sent = invite && "sentTo" in invite ? invite : null;
+  return (
+    <>
+      <h2 id="invite-heading">{t("tenant.inviteHeading")}</h2>
+      {sent?.link ? (
+        <div className="notice" role="status">
+          <p>
+            <label htmlFor="invite-link">{t("tenant.inviteLink", { email: sent.sentTo, date: date(sent.expiresAt!) })}</label>
+          </p>
+          <div className="copy-row">
+            <input id="invite-link" readOnly value={sent.link} onFocus={(e) => e.currentTarget.select()} />
+            <button
+              type="button"
+              className="secondary"
+              onClick={() => void navigator.clipboard?.writeText(sent.link!).then(() => setCopied(true))}
+            >
+              {copied ? t("tenant.copied") : t("tenant.copyLink")}
+            </button>
+          </div>
+        </div>
+      ) : sent ? (
+        <Notice>{t("tenant.inviteSent", { email: sent.sentTo })}</Notice>
+      ) : null}
+      <Form method="post" {...getFormProps(form)} className="card" aria-labelledby="invite-heading">
+        <input type="hidden" name="intent" value="invite" />
+        <TextField field={fields.email} label={t("tenant.inviteEmail")} type="email" autoComplete="off" maxLength={LIMITS.emailLength} />
+        <SelectField
+          field={fields.role}
+          label={t("tenant.inviteRole")}
+          options={TENANT_ROLES.filter((r) => canGrantRole(actorRole, r)).map((r) => ({ value: r, label: t(`roles.${r}`) }))}
+        />
+        <button type="submit">{t("tenant.inviteButton")}</button>
+      </Form>
+    </>
+  );
+}
+
+export function ErrorBoundary() {
+  return <ErrorPage />;
+}

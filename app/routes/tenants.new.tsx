@@ -1,0 +1,54 @@
+import { getFormProps, useForm } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod/v4";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { Form, useActionData } from "@remix-run/react";
+import { createTenant } from "@twinning/db";
+import { COUNTRIES, createTenantSchema, LIMITS, TENANT_KINDS } from "@twinning/domain";
+import { FormMessage, SelectField, TextField } from "~/components/Field";
+import { requireUser } from "~/lib/context.server";
+import { useT } from "~/lib/i18n";
+
+export async function loader({ context, request }: LoaderFunctionArgs) {
+  requireUser(context, request);
+  return null;
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const user = requireUser(context, request);
+  const submission = parseWithZod(await request.formData(), { schema: createTenantSchema });
+  if (submission.status !== "success") return data(submission.reply(), { status: 400 });
+  const result = await createTenant(context.sql, { ...submission.value, ownerId: user.id });
+  if (!result.ok) {
+    const field = result.error === "slugTaken" ? "slug" : "parentSlug";
+    return data(submission.reply({ fieldErrors: { [field]: [result.error] } }), { status: 400 });
+  }
+  context.log.info({ tenantId: result.tenant.id, userId: user.id }, "tenant created");
+  throw redirect(`/t/${result.tenant.slug}`);
+}
+
+export default function NewTenant() {
+  const { t } = useT();
+  const lastResult = useActionData<typeof action>();
+  const [form, fields] = useForm({
+    lastResult,
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: createTenantSchema }),
+    shouldValidate: "onBlur",
+    shouldRevalidate: "onInput",
+    defaultValue: { kind: "municipality", country: "DK" },
+  });
+  return (
+    <section className="narrow stack">
+      <h1>{t("tenant.newTitle")}</h1>
+      <p>{t("tenant.newLead")}</p>
+      <Form method="post" {...getFormProps(form)} className="card">
+        <FormMessage id={form.errorId} errors={form.errors} />
+        <TextField field={fields.name} label={t("tenant.name")} maxLength={LIMITS.tenantNameLength} autoComplete="organization" />
+        <TextField field={fields.slug} label={t("tenant.slug")} hint={t("tenant.slugHint")} maxLength={LIMITS.slugLength} autoComplete="off" />
+        <SelectField field={fields.kind} label={t("tenant.kind")} options={TENANT_KINDS.map((k) => ({ value: k, label: t(`kinds.${k}`) }))} />
+        <SelectField field={fields.country} label={t("tenant.country")} options={COUNTRIES.map((c) => ({ value: c, label: t(`countries.${c}`) }))} />
+        <TextField field={fields.parentSlug} label={t("tenant.parent")} hint={t("tenant.slugHint")} maxLength={LIMITS.slugLength} autoComplete="off" />
+        <button type="submit">{t("tenant.create")}</button>
+      </Form>
+    </section>
+  );
+}

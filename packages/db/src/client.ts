@@ -1,0 +1,14 @@
+import postgres from "postgres";
+
+export type Sql = postgres.Sql<{}>;
+export type TransactionSql = postgres.TransactionSql<{}>;
+
+/** One postgres.js pool. Column names stay snake_case in SQL and are mapped to camelCase in JS. */
+export function createSql(url: string, options: { max?: number } = {}): Sql {
+  return postgres(url, {
+    max: options.max ?? 10,
+    transform: postgres.camel,
+    onnotice: () => {},
+    connection: { application_name: "twinning" },
+  });
+}

@@ -1,0 +1,6 @@
+export * from "./client";
+export * from "./database";
+export * from "./migrate";
+export * from "./users";
+export * from "./tenants";
+export * from "./invitations";

@@ -1,0 +1,114 @@
+import { createHash, randomBytes } from "node:crypto";
+import { canGrantRole, LIMITS, type TenantRole } from "@twinning/domain";
+import type { Sql } from "./client";
+
+export interface Invitation {
+  id: string;
+  tenantId: string;
+  email: string;
+  role: TenantRole;
+  invitedBy: string | null;
+  expiresAt: Date;
+  acceptedAt: Date | null;
+  revokedAt: Date | null;
+  createdAt: Date;
+}
+
+export interface InvitationWithTenant extends Invitation {
+  tenantName: string;
+  tenantSlug: string;
+}
+
+export type InvitationProblem = "invitationNotFound" | "invitationExpired" | "invitationUsed" | "invitationWrongEmail";
+
+/** Only a hash of the token is stored, so a database dump cannot be used to join a tenant. */
+export function hashToken(token: string): string {
+  return createHash("sha256").update(token).digest("hex");
+}
+
+export async function pendingInvitations(sql: Sql, tenantId: string): Promise<Invitation[]> {
+  return sql<Invitation[]>`
+    select * from invitations
+    where tenant_id = ${tenantId} and accepted_at is null and revoked_at is null and expires_at > now()
+    order by created_at desc`;
+}
+
+export type CreateInvitationResult =
+  | { ok: true; token: string; invitation: Invitation }
+  | { ok: false; error: "forbidden" | "alreadyMember" | "alreadyInvited" };
+
+/** An admin invites an e-mail address with a role; the returned token goes into the link. */
+export async function createInvitation(
+  sql: Sql,
+  input: { tenantId: string; email: string; role: TenantRole; invitedBy: string; now?: Date },
+): Promise<CreateInvitationResult> {
+  const email = input.email.toLowerCase();
+  return sql.begin(async (tx) => {
+    const [actor] = await tx<{ role: TenantRole }[]>`
+      select role from memberships where tenant_id = ${input.tenantId} and user_id = ${input.invitedBy}`;
+    if (!canGrantRole(actor?.role, input.role)) return { ok: false as const, error: "forbidden" as const };
+    const [member] = await tx`
+      select 1 from memberships m join users u on u.id = m.user_id
+      where m.tenant_id = ${input.tenantId} and u.email = ${email}`;
+    if (member) return { ok: false as const, error: "alreadyMember" as const };
+    const [pending] = await tx`
+      select 1 from invitations where tenant_id = ${input.tenantId} and email = ${email}
+      and accepted_at is null and revoked_at is null and expires_at > now()`;
+    if (pending) return { ok: false as const, error: "alreadyInvited" as const };
+    const token = randomBytes(32).toString("base64url");
+    const now = input.now ?? new Date();
+    const expiresAt = new Date(now.getTime() + LIMITS.invitationDays * 86_400_000);
+    const [invitation] = await tx<Invitation[]>`
+      insert into invitations (tenant_id, email, role, token_hash, invited_by, expires_at)
+      values (${input.tenantId}, ${email}, ${input.role}, ${hashToken(token)}, ${input.invitedBy}, ${expiresAt})
+      returning *`;
+    return { ok: true as const, token, invitation };
+  });
+}
+
+export async function findInvitation(sql: Sql, token: string): Promise<InvitationWithTenant | undefined> {
+  const [row] = await sql<InvitationWithTenant[]>`
+    select i.*, t.name as tenant_name, t.slug as tenant_slug
+    from invitations i join tenants t on t.id = i.tenant_id
+    where i.token_hash = ${hashToken(token)}`;
+  return row;
+}
+
+/** Why an invitation cannot be accepted by `email` now, or null when it can. */
+export function invitationProblem(invitation: Invitation | undefined, email?: string, now = new Date()): InvitationProblem | null {
+  if (!invitation || invitation.revokedAt) return "invitationNotFound";
+  if (invitation.acceptedAt) return "invitationUsed";
+  if (invitation.expiresAt <= now) return "invitationExpired";
+  if (email !== undefined && email.toLowerCase() !== invitation.email) return "invitationWrongEmail";
+  return null;
+}
+
+export type AcceptResult = { ok: true; invitation: InvitationWithTenant } | { ok: false; error: InvitationProblem; email?: string };
+
+/**
+ * Accepts an invitation for a signed-in user: single use (the row is locked and marked accepted in the
+ * same transaction that adds the membership), only by the invited address, only before it expires.
+ */
+export async function acceptInvitation(sql: Sql, input: { token: string; userId: string; email: string }): Promise<AcceptResult> {
+  return sql.begin(async (tx) => {
+    const [invitation] = await tx<InvitationWithTenant[]>`
+      select i.*, t.name as tenant_name, t.slug as tenant_slug
+      from invitations i join tenants t on t.id = i.tenant_id
+      where i.token_hash = ${hashToken(input.token)} for update of i`;
+    const problem = invitationProblem(invitation, input.email);
+    if (problem) return { ok: false as const, error: problem, email: invitation?.email };
+    await tx`update invitations set accepted_at = now(), accepted_by = ${input.userId} where id = ${invitation.id}`;
+    await tx`
+      insert into memberships (tenant_id, user_id, role) values (${invitation.tenantId}, ${input.userId}, ${invitation.role})
+      on conflict (tenant_id, user_id) do nothing`;
+    await tx`update users set current_tenant_id = ${invitation.tenantId} where id = ${input.userId}`;
+    return { ok: true as const, invitation };
+  });
+}
+
+export async function revokeInvitation(sql: Sql, input: { tenantId: string; invitationId: string }): Promise<boolean> {
+  const rows = await sql`
+    update invitations set revoked_at = now()
+    where id = ${input.invitationId} and tenant_id = ${input.tenantId} and accepted_at is null and revoked_at is null`;
+  return rows.count === 1;
+}

@@ -1,0 +1,88 @@
+import { readFileSync } from "node:fs";
+import { hashPassword } from "@twinning/auth";
+import type { Locale, TenantKind } from "@twinning/domain";
+import type { Sql } from "@twinning/db";
+
+/** The demo world: organisations, partnerships, activities and documents drawn from the two source reports. */
+
+export interface Organisation {
+  slug: string;
+  name: string;
+  kind: TenantKind;
+  country: string;
+  parent: string | null;
+  members: string[] | null;
+  description_da: string | null;
+}
+
+const dataFile = (name: string) => new URL(`../data/${name}`, import.meta.url);
+export const organisations: Organisation[] = JSON.parse(readFileSync(dataFile("organisations.json"), "utf8"));
+
+export const DEMO_PASSWORD = "twinning-demo";
+export const DEMO_EMAIL_DOMAIN = "demo.twinning.test";
+
+/** Tenants that get a demo user `<slug>@demo.twinning.test` (owner of that tenant). */
+export const DEMO_USER_TENANTS = [
+  "bycirklen",
+  "ballerup-kommune",
+  "egedal-kommune",
+  "frederikssund-kommune",
+  "kobenhavns-kommune",
+  "region-hovedstaden",
+  "clean",
+  "jepd",
+  "wuxi-foreign-affairs-office",
+  "skolenetvaerket",
+  "uddannelsesnetvaerket",
+] as const;
+
+export const demoEmail = (slug: string) => `${slug}@${DEMO_EMAIL_DOMAIN}`;
+
+/**
+ * Loads the demo world. Idempotent: every insert skips what exists, so loading twice changes nothing
+ * (and never touches data users have changed since).
+ */
+export async function loadDemoWorld(sql: Sql, log: (m: string) => void = () => {}): Promise<void> {
+  const passwordHash = await hashPassword(DEMO_PASSWORD);
+  await sql.begin(async (tx) => {
+    for (const o of organisations) {
+      await tx`
+        insert into tenants (slug, name, kind, country, description)
+        values (${o.slug}, ${o.name}, ${o.kind}, ${o.country}, ${o.description_da})
+        on conflict (slug) do nothing`;
+    }
+    for (const o of organisations.filter((o) => o.parent)) {
+      await tx`
+        update tenants set parent_id = (select id from tenants where slug = ${o.parent})
+        where slug = ${o.slug} and parent_id is null`;
+    }
+    for (const o of organisations.filter((o) => o.members?.length)) {
+      await tx`
+        insert into network_members (network_id, member_id)
+        select n.id, m.id from tenants n, tenants m where n.slug = ${o.slug} and m.slug = any(${o.members!})
+        on conflict do nothing`;
+    }
+    for (const slug of DEMO_USER_TENANTS) {
+      const o = organisations.find((x) => x.slug === slug)!;
+      const locale: Locale = o.country === "CN" ? "zh-CN" : "da";
+      await tx`
+        insert into users (id, email, name, password_hash, locale)
+        values (${`demo-${slug}`}, ${demoEmail(slug)}, ${o.name}, ${passwordHash}, ${locale})
+        on conflict (email) do nothing`;
+      await tx`
+        insert into memberships (tenant_id, user_id, role)
+        select t.id, u.id, 'owner' from tenants t, users u where t.slug = ${slug} and u.email = ${demoEmail(slug)}
+        on conflict do nothing`;
+      await tx`
+        update users set current_tenant_id = (select id from tenants where slug = ${slug})
+        where email = ${demoEmail(slug)} and current_tenant_id is null`;
+    }
+  });
+  log(`demo world loaded: ${organisations.length} organisations, ${DEMO_USER_TENANTS.length} demo users`);
+}
+
+/** True when the database has never been given the demo world (first start). */
+export async function isEmpty(sql: Sql): Promise<boolean> {
+  const [row] = await sql<{ n: number }[]>`select count(*)::int as n from tenants`;
+  return row.n === 0;
+}

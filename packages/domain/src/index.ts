@@ -1,0 +1,4 @@
+export * from "./vocabulary";
+export * from "./limits";
+export * from "./schemas";
+export * from "./tenant-rules";

@@ -1,0 +1,12 @@
+/** Every size limit in one place: zod schemas, form `maxLength` and server checks read these. */
+export const LIMITS = {
+  nameLength: 120,
+  emailLength: 254,
+  passwordMin: 8,
+  passwordMax: 256,
+  tenantNameLength: 160,
+  slugLength: 64,
+  descriptionLength: 2000,
+  /** How long an invitation link stays valid. */
+  invitationDays: 14,
+} as const;

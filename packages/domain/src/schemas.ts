@@ -1,0 +1,87 @@
+import { z } from "zod";
+import { LIMITS } from "./limits";
+import { COUNTRIES, LOCALES, TENANT_KINDS, TENANT_ROLES } from "./vocabulary";
+
+/**
+ * Form schemas shared by server actions and the browser (Conform). Messages are i18n keys
+ * (namespace `errors`), translated where they are shown.
+ */
+
+const trimmed = (max: number) =>
+  z
+    .string({ error: "required" })
+    .trim()
+    .min(1, { error: "required" })
+    .max(max, { error: "tooLong" });
+
+export const email = z
+  .string({ error: "required" })
+  .trim()
+  .toLowerCase()
+  .min(1, { error: "required" })
+  .max(LIMITS.emailLength, { error: "tooLong" })
+  .pipe(z.email({ error: "emailInvalid" }));
+
+export const password = z
+  .string({ error: "required" })
+  .min(LIMITS.passwordMin, { error: "passwordTooShort" })
+  .max(LIMITS.passwordMax, { error: "passwordTooLong" });
+
+export const signUpSchema = z.object({
+  name: trimmed(LIMITS.nameLength),
+  email,
+  password,
+  redirectTo: z.string().optional(),
+});
+
+export const logInSchema = z.object({
+  email,
+  password: z.string({ error: "required" }).min(1, { error: "required" }).max(LIMITS.passwordMax, { error: "passwordTooLong" }),
+  redirectTo: z.string().optional(),
+});
+
+export const changePasswordSchema = z.object({
+  currentPassword: z.string({ error: "required" }).min(1, { error: "required" }),
+  newPassword: password,
+});
+
+export const localeSchema = z.object({ locale: z.enum(LOCALES), redirectTo: z.string().optional() });
+
+export const slug = z
+  .string({ error: "required" })
+  .trim()
+  .toLowerCase()
+  .min(2, { error: "slugTooShort" })
+  .max(LIMITS.slugLength, { error: "tooLong" })
+  .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, { error: "slugInvalid" });
+
+export const createTenantSchema = z.object({
+  name: trimmed(LIMITS.tenantNameLength),
+  slug,
+  kind: z.enum(TENANT_KINDS, { error: "required" }),
+  country: z.enum(COUNTRIES, { error: "required" }),
+  parentSlug: z.string().trim().optional(),
+});
+
+export const inviteSchema = z.object({
+  intent: z.literal("invite"),
+  email,
+  role: z.enum(TENANT_ROLES, { error: "required" }),
+});
+
+export const changeRoleSchema = z.object({
+  intent: z.literal("changeRole"),
+  userId: z.string().min(1),
+  role: z.enum(TENANT_ROLES, { error: "required" }),
+});
+
+export const removeMemberSchema = z.object({ intent: z.literal("removeMember"), userId: z.string().min(1) });
+export const revokeInvitationSchema = z.object({ intent: z.literal("revokeInvitation"), invitationId: z.uuid() });
+
+/** Only same-site relative paths are followed after log-in (no open redirects). */
+export function safeRedirect(to: unknown, fallback = "/"): string {
+  if (typeof to !== "string" || !to.startsWith("/") || to.startsWith("//") || to.startsWith("/\\")) return fallback;
+  return to;
+}
+
+export const switchTenantSchema = z.object({ tenantId: z.uuid(), redirectTo: z.string().optional() });

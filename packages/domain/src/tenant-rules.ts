@@ -1,0 +1,40 @@
+import { TENANT_ROLES, type TenantRole } from "./vocabulary";
+
+/** Rules about who may manage a tenant's members. Pure: the caller loads the facts. */
+
+export function roleRank(role: TenantRole): number {
+  return TENANT_ROLES.length - TENANT_ROLES.indexOf(role);
+}
+
+export function canManageMembers(role: TenantRole | null | undefined): boolean {
+  return role === "owner" || role === "admin";
+}
+
+/** Admins may grant roles up to admin; only owners make owners. */
+export function canGrantRole(actor: TenantRole | null | undefined, role: TenantRole): boolean {
+  if (!canManageMembers(actor)) return false;
+  return role === "owner" ? actor === "owner" : true;
+}
+
+export type MemberChangeError = "lastOwner" | "forbidden";
+
+/**
+ * Whether `actor` may change `target`'s role to `next` (null = remove). A tenant always keeps an owner,
+ * and only owners touch owners.
+ */
+export function checkMemberChange(input: {
+  actor: TenantRole | null | undefined;
+  actorIsTarget: boolean;
+  target: TenantRole;
+  next: TenantRole | null;
+  ownerCount: number;
+}): MemberChangeError | null {
+  const { actor, actorIsTarget, target, next, ownerCount } = input;
+  const leavingOwnership = target === "owner" && next !== "owner";
+  if (leavingOwnership && ownerCount <= 1) return "lastOwner";
+  // Anyone may leave a tenant themselves (subject to the last-owner rule).
+  if (actorIsTarget && next === null) return null;
+  if (!canManageMembers(actor)) return "forbidden";
+  if ((target === "owner" || next === "owner") && actor !== "owner") return "forbidden";
+  return null;
+}

@@ -1,0 +1,20 @@
+/** The closed sets the whole product speaks in. Database CHECK constraints mirror these lists. */
+
+export const LOCALES = ["da", "en", "zh-CN"] as const;
+export type Locale = (typeof LOCALES)[number];
+export const DEFAULT_LOCALE: Locale = "da";
+
+export const TENANT_KINDS = ["municipality", "region", "network", "partner_region", "organisation", "school"] as const;
+export type TenantKind = (typeof TENANT_KINDS)[number];
+
+/** Roles of a user in a tenant, strongest first. */
+export const TENANT_ROLES = ["owner", "admin", "member", "viewer"] as const;
+export type TenantRole = (typeof TENANT_ROLES)[number];
+
+/** Countries offered when creating a tenant; the demo world uses DK and CN. */
+export const COUNTRIES = ["DK", "CN", "SE", "NO", "FI", "DE", "GB"] as const;
+export type Country = (typeof COUNTRIES)[number];
+
+export function isLocale(value: unknown): value is Locale {
+  return typeof value === "string" && (LOCALES as readonly string[]).includes(value);
+}

@@ -1,0 +1,45 @@
+/** Runtime settings, all from the environment, read once. */
+export interface Config {
+  port: number;
+  host: string;
+  production: boolean;
+  dev: boolean;
+  databaseUrl?: string;
+  dataDir: string;
+  embeddedPort: number;
+  /** Load the demo world on first start (only ever with the embedded database). */
+  demo: boolean;
+  smtpUrl?: string;
+  mailFrom: string;
+  /** Set when served over HTTPS (cookies get Secure and the __Host- prefix). */
+  secureCookies: boolean;
+  /** Public origin(s) accepted for state-changing requests, besides the request's own host. */
+  allowedOrigins: string[];
+  sessionIdleMinutes: number;
+  sessionAbsoluteHours: number;
+  logLevel: string;
+  trustProxy: boolean;
+}
+
+export function readConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] = process.argv): Config {
+  const production = env.NODE_ENV === "production";
+  const publicUrl = env.PUBLIC_URL;
+  return {
+    port: Number(env.PORT ?? 3000),
+    host: env.HOST ?? "0.0.0.0",
+    production,
+    dev: argv.includes("--dev"),
+    databaseUrl: env.DATABASE_URL || undefined,
+    dataDir: env.DATA_DIR ?? ".data/postgres",
+    embeddedPort: Number(env.EMBEDDED_PG_PORT ?? 54329),
+    demo: env.DEMO !== "off",
+    smtpUrl: env.SMTP_URL || undefined,
+    mailFrom: env.MAIL_FROM ?? "Twinning <no-reply@twinning.test>",
+    secureCookies: production && (publicUrl?.startsWith("https://") ?? false),
+    allowedOrigins: publicUrl ? [new URL(publicUrl).origin] : [],
+    sessionIdleMinutes: Number(env.SESSION_IDLE_MINUTES ?? 8 * 60),
+    sessionAbsoluteHours: Number(env.SESSION_ABSOLUTE_HOURS ?? 7 * 24),
+    logLevel: env.LOG_LEVEL ?? (env.NODE_ENV === "test" ? "warn" : "info"),
+    trustProxy: env.TRUST_PROXY === "1",
+  };
+}

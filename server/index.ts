@@ -1,0 +1,24 @@
+import { startApp } from "./app";
+import { readConfig } from "./config";
+import { createLogger } from "./logger";
+
+/** `npm start` / `npm run dev`: one process, one port, graceful shutdown on SIGTERM and SIGINT. */
+const config = readConfig();
+const log = createLogger(config.logLevel, process.stdout.isTTY && !config.production);
+
+try {
+  const app = await startApp(config, log);
+  let signals = 0;
+  const stop = async (signal: string) => {
+    if (++signals > 1) process.exit(1);
+    log.info({ signal }, "shutting down");
+    await app.close();
+    log.info("stopped");
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+  process.on("SIGINT", () => void stop("SIGINT"));
+} catch (error) {
+  log.fatal({ err: error }, "Twinning could not start");
+  process.exit(1);
+}

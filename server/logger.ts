@@ -1,0 +1,10 @@
+import { pino, type Logger } from "pino";
+
+/** Structured JSON logs (pretty in a dev terminal). Session cookies never reach the log. */
+export function createLogger(level: string, pretty = false): Logger {
+  return pino({
+    level,
+    redact: { paths: ["req.headers.cookie", 'res.headers["set-cookie"]', "password", "*.password"], censor: "[redacted]" },
+    transport: pretty ? { target: "pino-pretty" } : undefined,
+  });
+}

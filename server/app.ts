@@ -14,6 +14,7 @@ import { createI18n, negotiateLocale } from "@twinning/i18n";
 import type { Config } from "./config";
 import type { AppContext } from "./context";
 import { originCheck } from "./csrf";
+import { errorPage } from "./error-page";
 import { createLogger } from "./logger";
 import { createMailer } from "./mailer";
 
@@ -121,6 +122,8 @@ export async function startApp(config: Config, log: Logger = createLogger(config
       }),
     }),
   );
+
+  app.use(errorPage);
 
   await new Promise<void>((resolve) => httpServer.listen(config.port, config.host, resolve));
   const address = httpServer.address();

@@ -4,3 +4,4 @@ export * from "./migrate";
 export * from "./users";
 export * from "./tenants";
 export * from "./invitations";
+export * from "./embedded";

@@ -9,7 +9,7 @@ export const MIGRATIONS_DIR = fileURLToPath(new URL("../../../migrations", impor
 const MIGRATION_LOCK = 7_303_411;
 
 /**
- * Applies pending migrations. A session-level advisory lock on a reserved connection makes
+ * Applies pending migrations (the pool needs two connections: one holds the lock). A session-level advisory lock on a reserved connection makes
  * instances that start together take turns: the second finds nothing left to apply.
  */
 export async function migrate(sql: Sql, log: (m: string) => void = () => {}): Promise<void> {

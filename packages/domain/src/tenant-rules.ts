@@ -30,11 +30,11 @@ export function checkMemberChange(input: {
   ownerCount: number;
 }): MemberChangeError | null {
   const { actor, actorIsTarget, target, next, ownerCount } = input;
-  const leavingOwnership = target === "owner" && next !== "owner";
-  if (leavingOwnership && ownerCount <= 1) return "lastOwner";
-  // Anyone may leave a tenant themselves (subject to the last-owner rule).
-  if (actorIsTarget && next === null) return null;
+  const lastOwnerLeaving = target === "owner" && next !== "owner" && ownerCount <= 1;
+  // Anyone may leave a tenant themselves, except its last owner.
+  if (actorIsTarget && next === null) return lastOwnerLeaving ? "lastOwner" : null;
   if (!canManageMembers(actor)) return "forbidden";
   if ((target === "owner" || next === "owner") && actor !== "owner") return "forbidden";
+  if (lastOwnerLeaving) return "lastOwner";
   return null;
 }

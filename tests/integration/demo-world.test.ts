@@ -1,0 +1,49 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { createAuth } from "@twinning/auth";
+import type { Sql } from "@twinning/db";
+import { DEMO_PASSWORD, DEMO_USER_TENANTS, demoEmail, loadDemoWorld, organisations } from "@twinning/demo-world";
+import { freshDatabase } from "../helpers/db";
+
+async function snapshot(sql: Sql) {
+  const tables = ["tenants", "network_members", "users", "memberships"];
+  const out: Record<string, unknown> = {};
+  for (const t of tables) out[t] = await sql.unsafe(`select md5(string_agg(x::text, ',' order by x::text)) as h, count(*)::int as n from ${t} x`);
+  return out;
+}
+
+describe("demo world", () => {
+  let sql: Sql;
+  beforeAll(async () => {
+    ({ sql } = await freshDatabase());
+    await loadDemoWorld(sql);
+  });
+
+  it("turns every organisation into a tenant with its kind, country, parent and network members", async () => {
+    const [count] = await sql`select count(*)::int as n from tenants`;
+    expect(count.n).toBe(organisations.length);
+    const [jepd] = await sql`select t.kind, t.country, p.slug as parent from tenants t left join tenants p on p.id = t.parent_id where t.slug = 'jepd'`;
+    expect(jepd).toEqual({ kind: "organisation", country: "CN", parent: "jiangsu-provincial-government" });
+    const members = await sql`
+      select m.slug from network_members n join tenants t on t.id = n.network_id join tenants m on m.id = n.member_id
+      where t.slug = 'bycirklen' order by m.slug`;
+    expect(members.map((m) => m.slug)).toEqual(["ballerup-kommune", "egedal-kommune", "frederikssund-kommune"]);
+  });
+
+  it("has a demo user owning each key tenant; Chinese tenants' users prefer zh-CN", async () => {
+    const auth = createAuth(sql, { secure: false });
+    for (const slug of DEMO_USER_TENANTS) {
+      const login = await auth.logIn({ email: demoEmail(slug), password: DEMO_PASSWORD, address: "127.0.0.1" });
+      expect(login.ok, slug).toBe(true);
+    }
+    const [wuxi] = await sql`select u.locale, m.role from users u join memberships m on m.user_id = u.id where u.email = ${demoEmail("wuxi-foreign-affairs-office")}`;
+    expect(wuxi).toEqual({ locale: "zh-CN", role: "owner" });
+    const [ballerup] = await sql`select locale from users where email = ${demoEmail("ballerup-kommune")}`;
+    expect(ballerup.locale).toBe("da");
+  });
+
+  it("changes nothing when loaded again", async () => {
+    const before = await snapshot(sql);
+    await loadDemoWorld(sql);
+    expect(await snapshot(sql)).toEqual(before);
+  });
+});

@@ -9,6 +9,7 @@ export default defineConfig({
   resolve: { alias: { "~": new URL("./app", import.meta.url).pathname } },
   test: {
     globalSetup: ["tests/helpers/global-setup.ts"],
+    reporters: ["default", "./tests/helpers/summary-reporter.ts"],
     projects: [
       {
         extends: true,

@@ -11,7 +11,7 @@ export const links: LinksFunction = () => [{ rel: "stylesheet", href: stylesheet
 
 export async function loader({ context }: LoaderFunctionArgs) {
   const { user, locale, requestId } = context;
-  const tenants = user ? await tenantsOfUser(context.sql, user.id) : [];
+  const tenants = user ? await context.tx((tx) => tenantsOfUser(tx, user.id)) : [];
   const current = tenants.find((t) => t.id === user?.currentTenantId) ?? tenants[0] ?? null;
   return {
     locale,

@@ -7,7 +7,7 @@ import { loadDemoWorld } from "@twinning/demo-world";
 
 const db = await openDatabase({ url: process.env.DATABASE_URL || undefined, dataDir: process.env.DATA_DIR ?? ".data/postgres", log: console.log });
 try {
-  await loadDemoWorld(db.sql, console.log);
+  await loadDemoWorld(db.owner, console.log);
 } finally {
   await db.close();
 }

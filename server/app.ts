@@ -7,7 +7,7 @@ import express, { type Request } from "express";
 import type { Logger } from "pino";
 import { pinoHttp } from "pino-http";
 import { createAuth, type Auth } from "@twinning/auth";
-import { openDatabase, type Database } from "@twinning/db";
+import { asUser, openDatabase, type Database } from "@twinning/db";
 import { isLocale } from "@twinning/domain";
 import { isEmpty, loadDemoWorld } from "@twinning/demo-world";
 import { createI18n, negotiateLocale } from "@twinning/i18n";
@@ -35,12 +35,14 @@ export interface RunningApp {
 export async function startApp(config: Config, log: Logger = createLogger(config.logLevel)): Promise<RunningApp> {
   const db = await openDatabase({
     url: config.databaseUrl,
+    appUrl: config.databaseAppUrl,
+    appPassword: config.appDbPassword,
     dataDir: config.dataDir,
     embeddedPort: config.embeddedPort,
     log: (m) => log.debug({ component: "db" }, m),
   });
-  if (db.embedded && config.demo && (await isEmpty(db.sql))) {
-    await loadDemoWorld(db.sql, (m) => log.info(m));
+  if (db.embedded && config.demo && (await isEmpty(db.owner))) {
+    await loadDemoWorld(db.owner, (m) => log.info(m));
   }
   const auth = createAuth(db.sql, {
     secure: config.secureCookies,
@@ -112,6 +114,7 @@ export async function startApp(config: Config, log: Logger = createLogger(config
       mode: config.production ? "production" : "development",
       getLoadContext: (req, res): AppContext => ({
         sql: db.sql,
+        tx: (fn) => asUser(db.sql, res.locals.twinning.user?.id ?? null, fn),
         auth,
         config,
         mailer,

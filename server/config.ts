@@ -5,6 +5,9 @@ export interface Config {
   production: boolean;
   dev: boolean;
   databaseUrl?: string;
+  /** How the app connects as the non-owner role; default: DATABASE_URL with twinning_app. */
+  databaseAppUrl?: string;
+  appDbPassword?: string;
   dataDir: string;
   embeddedPort: number;
   /** Load the demo world on first start (only ever with the embedded database). */
@@ -30,6 +33,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     production,
     dev: argv.includes("--dev"),
     databaseUrl: env.DATABASE_URL || undefined,
+    databaseAppUrl: env.DATABASE_APP_URL || undefined,
+    appDbPassword: env.APP_DB_PASSWORD || undefined,
     dataDir: env.DATA_DIR ?? ".data/postgres",
     embeddedPort: Number(env.EMBEDDED_PG_PORT ?? 54329),
     demo: env.DEMO !== "off",

@@ -6,12 +6,14 @@ export function ErrorPage() {
   const error = useRouteError();
   const { t } = useT();
   const { requestId } = useRequestInfo();
-  const missing = isRouteErrorResponse(error) && (error.status === 404 || error.status === 403);
+  const status = isRouteErrorResponse(error) ? error.status : 500;
+  const [title, text] =
+    status === 404 ? ["errors.notFoundTitle", "errors.notFoundText"] : status === 403 ? ["errors.forbiddenTitle", "errors.forbidden"] : ["errors.errorTitle", "errors.errorText"];
   return (
     <section className="error-page" aria-labelledby="error-title">
-      <h1 id="error-title">{missing ? t("errors.notFoundTitle") : t("errors.errorTitle")}</h1>
-      <p>{missing ? t("errors.notFoundText") : t("errors.errorText")}</p>
-      {!missing && requestId ? (
+      <h1 id="error-title">{t(title)}</h1>
+      <p>{t(text)}</p>
+      {status >= 500 && requestId ? (
         <p className="muted">
           {t("errors.errorId", { id: requestId })}
         </p>

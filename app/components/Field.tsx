@@ -1,7 +1,7 @@
 import { getInputProps, getSelectProps, type FieldMetadata } from "@conform-to/react";
 import type { ReactNode } from "react";
 import { useT } from "~/lib/i18n";
-import { splitErrorKey } from "~/lib/forms";
+import { translateMessage } from "~/lib/forms";
 
 /** Translated error messages for a field (their i18n keys come from the zod schemas). */
 export function ErrorList({ id, errors }: { id: string; errors?: string[] }) {
@@ -9,10 +9,9 @@ export function ErrorList({ id, errors }: { id: string; errors?: string[] }) {
   if (!errors?.length) return null;
   return (
     <ul id={id} className="field-errors">
-      {errors.map((message) => {
-        const [key, values] = splitErrorKey(message);
-        return <li key={message}>{String(t(`errors.${key}`, values as never))}</li>;
-      })}
+      {errors.map((message) => (
+        <li key={message}>{translateMessage(t, "errors", message)}</li>
+      ))}
     </ul>
   );
 }

@@ -1,4 +1,5 @@
 import type { SubmissionResult } from "@conform-to/react";
+import type { TFunction } from "i18next";
 
 /**
  * Form errors travel as i18n keys (namespace `errors`) so the browser shows them in the user's language.
@@ -15,3 +16,9 @@ export function splitErrorKey(message: string): [string, Record<string, unknown>
 }
 
 export type FormResult = SubmissionResult<string[]>;
+
+/** Translates a message key (optionally `key|{values}`) from namespace `ns`. */
+export function translateMessage(t: TFunction, ns: string, message: string): string {
+  const [key, values] = splitErrorKey(message);
+  return String(t(`${ns}.${key}`, (values ?? {}) as Record<string, string>));
+}

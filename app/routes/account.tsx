@@ -4,7 +4,7 @@ import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-r
 import { Form, useActionData } from "@remix-run/react";
 import { changePasswordSchema, LIMITS } from "@twinning/domain";
 import { FormMessage, Notice, TextField } from "~/components/Field";
-import { requireUser } from "~/lib/context.server";
+import { requireUser } from "~/lib/access.server";
 import { useT } from "~/lib/i18n";
 
 export async function loader({ context, request }: LoaderFunctionArgs) {

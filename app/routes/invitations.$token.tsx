@@ -1,13 +1,13 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { acceptInvitation, findInvitation, invitationProblem } from "@twinning/db";
+import { acceptInvitation, invitationProblem, previewInvitation } from "@twinning/db";
 import { ErrorList } from "~/components/Field";
-import { requireUser } from "~/lib/context.server";
+import { requireUser } from "~/lib/access.server";
 import { errorKey } from "~/lib/forms";
 import { useT } from "~/lib/i18n";
 
 export async function loader({ params, context, request }: LoaderFunctionArgs) {
-  const invitation = await findInvitation(context.sql, params.token ?? "");
+  const invitation = await previewInvitation(context.sql, params.token ?? "");
   const problem = invitationProblem(invitation, context.user?.email);
   const here = new URL(request.url).pathname;
   if (!invitation || (problem && problem !== "invitationWrongEmail")) {
@@ -23,7 +23,7 @@ export async function loader({ params, context, request }: LoaderFunctionArgs) {
 
 export async function action({ params, context, request }: ActionFunctionArgs) {
   const user = requireUser(context, request);
-  const result = await acceptInvitation(context.sql, { token: params.token ?? "", userId: user.id, email: user.email });
+  const result = await context.tx((tx) => acceptInvitation(tx, { token: params.token ?? "", userId: user.id, email: user.email }));
   if (!result.ok) return data({ problem: errorKey(result.error, { email: result.email ?? "" }) }, { status: 400 });
   context.log.info({ tenantId: result.invitation.tenantId, userId: user.id }, "invitation accepted");
   throw redirect("/?notice=joined");

@@ -11,8 +11,10 @@ import {
   networkMembersOf,
   pendingInvitations,
   revokeInvitation,
+  spacesOfTenant,
 } from "@twinning/db";
 import {
+  can,
   canGrantRole,
   canManageMembers,
   changeRoleSchema,
@@ -26,90 +28,100 @@ import {
 import { createI18n } from "@twinning/i18n";
 import { ErrorList, Notice, SelectField, TextField } from "~/components/Field";
 import { ErrorPage } from "~/components/ErrorPage";
-import { requireTenantMember, requireUser } from "~/lib/context.server";
+import { authorizeTenant, requireUser } from "~/lib/access.server";
 import { useT } from "~/lib/i18n";
 
 export async function loader({ context, request, params }: LoaderFunctionArgs) {
   const user = requireUser(context, request);
-  const { tenant, role } = await requireTenantMember(context, user, params.slug);
-  const admin = canManageMembers(role);
-  const [members, invitations, network, parent] = await Promise.all([
-    membersOf(context.sql, tenant.id),
-    admin ? pendingInvitations(context.sql, tenant.id) : [],
-    networkMembersOf(context.sql, tenant.id),
-    tenant.parentId ? findTenantById(context.sql, tenant.parentId) : undefined,
-  ]);
-  return {
-    tenant: { id: tenant.id, slug: tenant.slug, name: tenant.name, kind: tenant.kind, country: tenant.country, description: tenant.description },
-    parent: parent ? { slug: parent.slug, name: parent.name } : null,
-    network: network.map((n) => ({ slug: n.slug, name: n.name })),
-    role,
-    userId: user.id,
-    isCurrent: user.currentTenantId === tenant.id,
-    members: members.map((m) => ({ ...m, email: admin ? m.email : null })),
-    invitations: invitations.map((i) => ({ id: i.id, email: i.email, role: i.role, expiresAt: i.expiresAt })),
-  };
+  return context.tx(async (tx) => {
+    const { tenant, role, actor } = await authorizeTenant(tx, user, params.slug, "tenant.view");
+    const admin = can(actor, "tenant.manageMembers", { type: "tenant", tenantId: tenant.id });
+    const [members, invitations, network, parent, spaces] = await Promise.all([
+      membersOf(tx, tenant.id),
+      admin ? pendingInvitations(tx, tenant.id) : [],
+      networkMembersOf(tx, tenant.id),
+      tenant.parentId ? findTenantById(tx, tenant.parentId) : undefined,
+      spacesOfTenant(tx, tenant.id),
+    ]);
+    return {
+      tenant: { id: tenant.id, slug: tenant.slug, name: tenant.name, kind: tenant.kind, country: tenant.country, description: tenant.description },
+      parent: parent ? { slug: parent.slug, name: parent.name } : null,
+      network: network.map((n) => ({ slug: n.slug, name: n.name })),
+      role,
+      admin,
+      userId: user.id,
+      isCurrent: user.currentTenantId === tenant.id,
+      members: members.map((m) => ({ ...m, email: admin ? m.email : null })),
+      invitations: invitations.map((i) => ({ id: i.id, email: i.email, role: i.role, expiresAt: i.expiresAt })),
+      // Pending space invitations are for the tenant's admins to answer.
+      spaces: spaces
+        .filter((s) => s.status !== "invited" || admin)
+        .map((s) => ({ id: s.id, title: s.title, hostName: s.hostName, role: s.role, status: s.status, private: s.private, archived: s.archivedAt !== null, expiresAt: s.expiresAt, color: s.color })),
+    };
+  });
 }
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const user = requireUser(context, request);
-  const { tenant } = await requireTenantMember(context, user, params.slug);
   const formData = await request.formData();
   const intent = formData.get("intent");
+  return context.tx(async (tx) => {
+    const { tenant } = await authorizeTenant(tx, user, params.slug, "tenant.view");
 
-  if (intent === "invite") {
-    const submission = parseWithZod(formData, { schema: inviteSchema });
-    if (submission.status !== "success") return data({ intent, result: submission.reply() }, { status: 400 });
-    const created = await createInvitation(context.sql, { tenantId: tenant.id, invitedBy: user.id, ...submission.value });
-    if (!created.ok) {
-      const status = created.error === "forbidden" ? 403 : 400;
-      const field = created.error === "forbidden" ? "role" : "email";
-      return data({ intent, result: submission.reply({ fieldErrors: { [field]: [created.error] } }) }, { status });
+    if (intent === "invite") {
+      const submission = parseWithZod(formData, { schema: inviteSchema });
+      if (submission.status !== "success") return data({ intent, result: submission.reply() }, { status: 400 });
+      const created = await createInvitation(tx, { tenantId: tenant.id, invitedBy: user.id, ...submission.value });
+      if (!created.ok) {
+        const status = created.error === "forbidden" ? 403 : 400;
+        const field = created.error === "forbidden" ? "role" : "email";
+        return data({ intent, result: submission.reply({ fieldErrors: { [field]: [created.error] } }) }, { status });
+      }
+      const link = `${new URL(request.url).origin}/invitations/${created.token}`;
+      const email = created.invitation.email;
+      context.log.info({ tenantId: tenant.id, invitationId: created.invitation.id }, "invitation created");
+      if (context.mailer) {
+        const i18n = createI18n(context.locale);
+        await context.mailer.send({
+          to: email,
+          subject: `${tenant.name} — Twinning`,
+          text: `${i18n.t("invitation.lead", { tenant: tenant.name, role: i18n.t(`roles.${created.invitation.role}`) })}\n\n${link}`,
+        });
+      }
+      return { intent, result: submission.reply({ resetForm: true }), sentTo: email, link: context.mailer ? null : link, expiresAt: created.invitation.expiresAt };
     }
-    const link = `${new URL(request.url).origin}/invitations/${created.token}`;
-    const email = created.invitation.email;
-    context.log.info({ tenantId: tenant.id, invitationId: created.invitation.id }, "invitation created");
-    if (context.mailer) {
-      const i18n = createI18n(context.locale);
-      await context.mailer.send({
-        to: email,
-        subject: `${tenant.name} — Twinning`,
-        text: `${i18n.t("invitation.lead", { tenant: tenant.name, role: i18n.t(`roles.${created.invitation.role}`) })}\n\n${link}`,
-      });
-      return { intent, result: submission.reply({ resetForm: true }), sentTo: email, link: null, expiresAt: created.invitation.expiresAt };
+
+    if (intent === "changeRole" || intent === "removeMember") {
+      const parsed = (intent === "changeRole" ? changeRoleSchema : removeMemberSchema).safeParse(Object.fromEntries(formData));
+      if (!parsed.success) return data({ intent, error: "forbidden" }, { status: 400 });
+      const next = "role" in parsed.data ? (parsed.data.role as TenantRole) : null;
+      const error = await changeMember(tx, { tenantId: tenant.id, actorId: user.id, targetId: parsed.data.userId, next });
+      if (error) return data({ intent, error: error === "notMember" ? "forbidden" : error }, { status: error === "lastOwner" ? 409 : 403 });
+      context.log.info({ tenantId: tenant.id, targetId: parsed.data.userId, next }, "membership changed");
+      if (parsed.data.userId === user.id && next === null) throw redirect("/");
+      return { intent, notice: intent === "changeRole" ? "roleChanged" : "memberRemoved" };
     }
-    return { intent, result: submission.reply({ resetForm: true }), sentTo: email, link, expiresAt: created.invitation.expiresAt };
-  }
 
-  if (intent === "changeRole" || intent === "removeMember") {
-    const parsed = (intent === "changeRole" ? changeRoleSchema : removeMemberSchema).safeParse(Object.fromEntries(formData));
-    if (!parsed.success) return data({ intent, error: "forbidden" }, { status: 400 });
-    const next = "role" in parsed.data ? (parsed.data.role as TenantRole) : null;
-    const error = await changeMember(context.sql, { tenantId: tenant.id, actorId: user.id, targetId: parsed.data.userId, next });
-    if (error) return data({ intent, error: error === "notMember" ? "forbidden" : error }, { status: error === "lastOwner" ? 409 : 403 });
-    context.log.info({ tenantId: tenant.id, targetId: parsed.data.userId, next }, "membership changed");
-    if (parsed.data.userId === user.id && next === null) throw redirect("/");
-    return { intent, notice: intent === "changeRole" ? "roleChanged" : "memberRemoved" };
-  }
+    if (intent === "revokeInvitation") {
+      const parsed = revokeInvitationSchema.safeParse(Object.fromEntries(formData));
+      const { actor } = await authorizeTenant(tx, user, params.slug, "tenant.view");
+      if (!parsed.success || !can(actor, "tenant.manageMembers", { type: "tenant", tenantId: tenant.id })) {
+        return data({ intent, error: "forbidden" }, { status: 403 });
+      }
+      await revokeInvitation(tx, { tenantId: tenant.id, invitationId: parsed.data.invitationId, actorId: user.id });
+      return { intent, notice: "invitationRevoked" };
+    }
 
-  if (intent === "revokeInvitation") {
-    const parsed = revokeInvitationSchema.safeParse(Object.fromEntries(formData));
-    const { role } = await requireTenantMember(context, user, params.slug);
-    if (!parsed.success || !canManageMembers(role)) return data({ intent, error: "forbidden" }, { status: 403 });
-    await revokeInvitation(context.sql, { tenantId: tenant.id, invitationId: parsed.data.invitationId });
-    return { intent, notice: "invitationRevoked" };
-  }
-
-  throw new Response("Bad Request", { status: 400 });
+    throw new Response("Bad Request", { status: 400 });
+  });
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.tenant.name} — Twinning` : "Twinning" }];
 
 export default function TenantPage() {
-  const { tenant, parent, network, role, members, invitations, userId, isCurrent } = useLoaderData<typeof loader>();
+  const { tenant, parent, network, role, members, invitations, userId, isCurrent, spaces, admin } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const { t, date } = useT();
-  const admin = canManageMembers(role);
   const error = actionData && "error" in actionData ? actionData.error : null;
   const notice = actionData && "notice" in actionData ? actionData.notice : null;
   return (
@@ -174,7 +186,15 @@ export default function TenantPage() {
       </div>
 
       <h2>{t("tenant.spaces")}</h2>
-      <p className="muted">{t("tenant.noSpaces")}</p>
+      <SpaceList tenantId={tenant.id} spaces={spaces} />
+      {admin ? (
+        <p className="inline-form">
+          <Link className="button" to={`/t/${tenant.slug}/spaces/new`}>
+            {t("space.create")}
+          </Link>
+          <Link to={`/t/${tenant.slug}/audit`}>{t("audit.tenantLink")}</Link>
+        </p>
+      ) : null}
 
       {admin ? (
         <>
@@ -203,6 +223,46 @@ export default function TenantPage() {
         </>
       ) : null}
     </section>
+  );
+}
+
+type TenantSpaceItem = ReturnType<typeof useLoaderData<typeof loader>>["spaces"][number];
+
+function SpaceList({ tenantId, spaces }: { tenantId: string; spaces: TenantSpaceItem[] }) {
+  const { t, date } = useT();
+  if (!spaces.length) return <p className="muted">{t("tenant.noSpaces")}</p>;
+  return (
+    <ul className="grid">
+      {spaces.map((s) => (
+        <li key={s.id} className={`card space-card color-${s.color}`}>
+          {s.status === "invited" ? (
+            <>
+              <p>
+                <strong>{s.title}</strong>
+              </p>
+              <p>{t("space.invitedBy", { host: s.hostName, role: t(`spaceRoles.${s.role}`) })}</p>
+              <p className="muted">{t("tenant.expires", { date: date(s.expiresAt!) })}</p>
+              <Form method="post" action={`/s/${s.id}/partners/${tenantId}`} className="inline-form">
+                <button type="submit" name="intent" value="accept">
+                  {t("space.accept")}
+                </button>
+                <button type="submit" name="intent" value="decline" className="secondary">
+                  {t("space.decline")}
+                </button>
+              </Form>
+            </>
+          ) : (
+            <>
+              <Link to={`/s/${s.id}`}>{s.title}</Link>
+              <p className="muted">
+                {s.status === "host" ? (s.private ? t("space.privateHost") : t("space.host")) : t("space.partnerAs", { host: s.hostName, role: t(`spaceRoles.${s.role}`) })}
+                {s.archived ? ` · ${t("space.archived")}` : ""}
+              </p>
+            </>
+          )}
+        </li>
+      ))}
+    </ul>
   );
 }
 

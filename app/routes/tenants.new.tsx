@@ -5,7 +5,7 @@ import { Form, useActionData } from "@remix-run/react";
 import { createTenant } from "@twinning/db";
 import { COUNTRIES, createTenantSchema, LIMITS, TENANT_KINDS } from "@twinning/domain";
 import { FormMessage, SelectField, TextField } from "~/components/Field";
-import { requireUser } from "~/lib/context.server";
+import { requireUser } from "~/lib/access.server";
 import { useT } from "~/lib/i18n";
 
 export async function loader({ context, request }: LoaderFunctionArgs) {
@@ -17,7 +17,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const user = requireUser(context, request);
   const submission = parseWithZod(await request.formData(), { schema: createTenantSchema });
   if (submission.status !== "success") return data(submission.reply(), { status: 400 });
-  const result = await createTenant(context.sql, { ...submission.value, ownerId: user.id });
+  const result = await context.tx((tx) => createTenant(tx, { ...submission.value, ownerId: user.id }));
   if (!result.ok) {
     const field = result.error === "slugTaken" ? "slug" : "parentSlug";
     return data(submission.reply({ fieldErrors: { [field]: [result.error] } }), { status: 400 });

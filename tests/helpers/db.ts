@@ -1,10 +1,13 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, inject } from "vitest";
-import { createSql, ensureDatabase, type Sql } from "@twinning/db";
+import { appUrlFor, createSql, ensureDatabase, type Sql } from "@twinning/db";
 
 export interface TestDatabase {
+  /** The owner's URL and pool (bypass row-level security: for setting up and inspecting). */
   url: string;
   sql: Sql;
+  /** The app role's pool, as the server uses it: row-level security applies. */
+  app: Sql;
 }
 
 /**
@@ -17,11 +20,12 @@ export async function freshDatabase(): Promise<TestDatabase> {
   await ensureDatabase(adminUrl, name, inject("pgTemplate"));
   const url = adminUrl.replace(/\/postgres$/, `/${name}`);
   const sql = createSql(url);
+  const app = createSql(appUrlFor(url));
   afterAll(async () => {
-    await sql.end();
+    await Promise.all([sql.end(), app.end()]);
     const admin = createSql(adminUrl, { max: 1 });
     await admin.unsafe(`drop database if exists "${name}" with (force)`);
     await admin.end();
   });
-  return { url, sql };
+  return { url, sql, app };
 }

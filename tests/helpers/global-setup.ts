@@ -3,7 +3,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
-import { createSql, ensureDatabase, migrate, startEmbedded } from "@twinning/db";
+import { createSql, DEFAULT_APP_PASSWORD, ensureDatabase, migrate, setAppRolePassword, startEmbedded } from "@twinning/db";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -22,6 +22,7 @@ export default async function setup(project: TestProject) {
   await ensureDatabase(adminUrl, TEMPLATE);
   const sql = createSql(cluster.urlFor(TEMPLATE), { max: 2 });
   await migrate(sql);
+  await setAppRolePassword(sql, DEFAULT_APP_PASSWORD);
   await sql.end();
   project.provide("pgAdminUrl", adminUrl);
   project.provide("pgTemplate", TEMPLATE);

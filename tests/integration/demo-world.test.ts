@@ -5,7 +5,7 @@ import { DEMO_PASSWORD, DEMO_USER_TENANTS, demoEmail, loadDemoWorld, organisatio
 import { freshDatabase } from "../helpers/db";
 
 async function snapshot(sql: Sql) {
-  const tables = ["tenants", "network_members", "users", "memberships"];
+  const tables = ["tenants", "network_members", "users", "memberships", "spaces", "space_partners"];
   const out: Record<string, unknown> = {};
   for (const t of tables) out[t] = await sql.unsafe(`select md5(string_agg(x::text, ',' order by x::text)) as h, count(*)::int as n from ${t} x`);
   return out;
@@ -39,6 +39,36 @@ describe("demo world", () => {
     expect(wuxi).toEqual({ locale: "zh-CN", role: "owner" });
     const [ballerup] = await sql`select locale from users where email = ${demoEmail("ballerup-kommune")}`;
     expect(ballerup.locale).toBe("da");
+  });
+
+  it("has the four spaces of the source documents with their partners; Københavns Kommune is in none", async () => {
+    const spaces = await sql`
+      select s.title, h.slug as host, array_agg(t.slug || ':' || p.role order by t.slug) as partners
+      from spaces s join tenants h on h.id = s.host_tenant_id
+      join space_partners p on p.space_id = s.id and p.status = 'active' join tenants t on t.id = p.tenant_id
+      group by s.title, h.slug order by s.title`;
+    expect(spaces.map((s) => s.title)).toEqual([
+      "Bycirklen–Wuxi samarbejdsaftale 2016–2019",
+      "Jordsporet – Jiangsu",
+      "Skoleudveksling Bycirklen–Wuxi",
+      "Uddannelsesnetværket",
+    ]);
+    const bycirklen = spaces.find((s) => s.host === "bycirklen")!;
+    expect(bycirklen.partners).toEqual([
+      "ballerup-kommune:editor",
+      "egedal-kommune:editor",
+      "frederikssund-kommune:editor",
+      "region-hovedstaden:viewer",
+      "wuxi-foreign-affairs-office:editor",
+    ]);
+    expect(spaces.find((s) => s.host === "region-hovedstaden")!.partners).toEqual(["clean:editor", "jepd:editor"]);
+    expect(spaces.find((s) => s.host === "skolenetvaerket")!.partners).toEqual(
+      expect.arrayContaining(["ballerup-kommune:editor", "yuying-primary-school:editor", "jiangnan-middle-school:editor"]),
+    );
+    expect(spaces.find((s) => s.host === "uddannelsesnetvaerket")!.partners).toEqual(
+      expect.arrayContaining(["dtu-diplom:editor", "jiangnan-university:editor", "borupgaard-gymnasium:editor"]),
+    );
+    expect(spaces.flatMap((s) => s.partners).some((p: string) => p.startsWith("kobenhavns-kommune"))).toBe(false);
   });
 
   it("changes nothing when loaded again", async () => {

@@ -1,23 +1,37 @@
-import { createSql, type Sql } from "./client";
+import { createSql, type Sql, type TransactionSql } from "./client";
 import { startEmbedded, type EmbeddedCluster } from "./embedded";
 import { migrate } from "./migrate";
 
+/** The role the app connects as: owns no table, has no BYPASSRLS (created by migration 00003). */
+export const APP_ROLE = "twinning_app";
+
 export interface Database {
+  /** The app's pool, connected as twinning_app: row-level security applies to everything it does. */
   sql: Sql;
+  /** The owner's pool (migrations, demo loading, maintenance); never used to serve requests. */
+  owner: Sql;
   /** True when this process started its own embedded PostgreSQL (DATABASE_URL unset). */
   embedded: boolean;
   close(): Promise<void>;
 }
 
 export interface OpenOptions {
-  /** A PostgreSQL URL; when absent an embedded cluster is started in `dataDir`. */
+  /** The owner's PostgreSQL URL; when absent an embedded cluster is started in `dataDir`. */
   url?: string;
+  /** The app role's URL; when absent it is the owner's URL with twinning_app and `appPassword`. */
+  appUrl?: string;
+  appPassword?: string;
   dataDir?: string;
   embeddedPort?: number;
   log?: (message: string) => void;
 }
 
-/** Connects (starting the embedded cluster when needed), applies migrations, and returns the pool. */
+export const DEFAULT_APP_PASSWORD = "twinning-app-local";
+
+/**
+ * Connects as the owner (starting the embedded cluster when needed), applies migrations, gives the
+ * app role its password, and opens the app's pool as that role.
+ */
 export async function openDatabase(options: OpenOptions): Promise<Database> {
   const log = options.log ?? (() => {});
   let cluster: EmbeddedCluster | undefined;
@@ -27,22 +41,53 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
     await ensureDatabase(cluster.urlFor("postgres"), "twinning");
     url = cluster.urlFor("twinning");
   }
-  const sql = createSql(url);
+  const owner = createSql(url, { max: 3 });
   try {
-    await migrate(sql, log);
+    await migrate(owner, log);
+    const password = options.appPassword ?? DEFAULT_APP_PASSWORD;
+    if (!options.appUrl) await setAppRolePassword(owner, password);
+    const sql = createSql(options.appUrl ?? appUrlFor(url, password));
+    await sql`select 1`;
+    return {
+      sql,
+      owner,
+      embedded: Boolean(cluster),
+      async close() {
+        await Promise.all([sql.end({ timeout: 5 }), owner.end({ timeout: 5 })]);
+        await cluster?.stop();
+      },
+    };
   } catch (error) {
-    await sql.end();
+    await owner.end();
     await cluster?.stop();
     throw error;
   }
-  return {
-    sql,
-    embedded: Boolean(cluster),
-    async close() {
-      await sql.end({ timeout: 5 });
-      await cluster?.stop();
-    },
-  };
+}
+
+/** The owner URL with the app role's credentials instead. */
+export function appUrlFor(ownerUrl: string, password = DEFAULT_APP_PASSWORD): string {
+  const url = new URL(ownerUrl);
+  url.username = APP_ROLE;
+  url.password = password;
+  return url.toString();
+}
+
+/** Lets the app role log in with `password` (the role itself comes from a migration). */
+export async function setAppRolePassword(owner: Sql, password: string): Promise<void> {
+  const [{ statement }] = await owner<{ statement: string }[]>`
+    select format('alter role %I with login password %L', ${APP_ROLE}::text, ${password}::text) as statement`;
+  await owner.unsafe(statement);
+}
+
+/**
+ * Runs `fn` in one transaction as `userId`: the row-level security policies see that user, and
+ * because the setting is local to the transaction a pooled connection never carries it over.
+ */
+export function asUser<T>(sql: Sql, userId: string | null, fn: (tx: TransactionSql) => Promise<T>): Promise<T> {
+  return sql.begin(async (tx) => {
+    await tx`select set_config('app.user_id', ${userId ?? ""}, true)`;
+    return fn(tx);
+  }) as Promise<T>;
 }
 
 /** Creates `name` on the server of `adminUrl` unless it exists (optionally from a template). */

@@ -5,7 +5,8 @@ import {
   type TenantKind,
   type TenantRole,
 } from "@twinning/domain";
-import type { Sql } from "./client";
+import { recordAudit } from "./audit";
+import type { Queryable } from "./client";
 
 export interface Tenant {
   id: string;
@@ -30,30 +31,30 @@ export interface Member {
   createdAt: Date;
 }
 
-export async function findTenantBySlug(sql: Sql, slug: string): Promise<Tenant | undefined> {
+export async function findTenantBySlug(sql: Queryable, slug: string): Promise<Tenant | undefined> {
   const [row] = await sql<Tenant[]>`select * from tenants where slug = ${slug}`;
   return row;
 }
 
-export async function findTenantById(sql: Sql, id: string): Promise<Tenant | undefined> {
+export async function findTenantById(sql: Queryable, id: string): Promise<Tenant | undefined> {
   const [row] = await sql<Tenant[]>`select * from tenants where id = ${id}`;
   return row;
 }
 
 /** The tenants a user belongs to, with their role, by name. */
-export async function tenantsOfUser(sql: Sql, userId: string): Promise<TenantWithRole[]> {
+export async function tenantsOfUser(sql: Queryable, userId: string): Promise<TenantWithRole[]> {
   return sql<TenantWithRole[]>`
     select t.*, m.role from memberships m join tenants t on t.id = m.tenant_id
     where m.user_id = ${userId} order by t.name`;
 }
 
-export async function roleInTenant(sql: Sql, tenantId: string, userId: string): Promise<TenantRole | null> {
+export async function roleInTenant(sql: Queryable, tenantId: string, userId: string): Promise<TenantRole | null> {
   const [row] = await sql<{ role: TenantRole }[]>`
     select role from memberships where tenant_id = ${tenantId} and user_id = ${userId}`;
   return row?.role ?? null;
 }
 
-export async function membersOf(sql: Sql, tenantId: string): Promise<Member[]> {
+export async function membersOf(sql: Queryable, tenantId: string): Promise<Member[]> {
   return sql<Member[]>`
     select u.id as user_id, u.name, u.email, m.role, m.created_at
     from memberships m join users u on u.id = m.user_id
@@ -61,7 +62,7 @@ export async function membersOf(sql: Sql, tenantId: string): Promise<Member[]> {
     order by array_position(array['owner','admin','member','viewer'], m.role), u.name`;
 }
 
-export async function networkMembersOf(sql: Sql, tenantId: string): Promise<Tenant[]> {
+export async function networkMembersOf(sql: Queryable, tenantId: string): Promise<Tenant[]> {
   return sql<Tenant[]>`
     select t.* from network_members n join tenants t on t.id = n.member_id
     where n.network_id = ${tenantId} order by t.name`;
@@ -71,55 +72,60 @@ export type CreateTenantResult = { ok: true; tenant: Tenant } | { ok: false; err
 
 /** Creates a tenant with `ownerId` as its owner and makes it the owner's current tenant. */
 export async function createTenant(
-  sql: Sql,
+  tx: Queryable,
   input: { name: string; slug: string; kind: TenantKind; country: Country; parentSlug?: string; ownerId: string },
 ): Promise<CreateTenantResult> {
-  return sql.begin(async (tx) => {
-    let parentId: string | null = null;
-    if (input.parentSlug) {
-      const [parent] = await tx<{ id: string }[]>`select id from tenants where slug = ${input.parentSlug}`;
-      if (!parent) return { ok: false as const, error: "parentNotFound" as const };
-      parentId = parent.id;
-    }
-    const [tenant] = await tx<Tenant[]>`
-      insert into tenants (name, slug, kind, country, parent_id)
-      values (${input.name}, ${input.slug}, ${input.kind}, ${input.country}, ${parentId})
-      on conflict (slug) do nothing returning *`;
-    if (!tenant) return { ok: false as const, error: "slugTaken" as const };
-    await tx`insert into memberships (tenant_id, user_id, role) values (${tenant.id}, ${input.ownerId}, 'owner')`;
-    await tx`update users set current_tenant_id = ${tenant.id} where id = ${input.ownerId}`;
-    return { ok: true as const, tenant };
-  });
+  let parentId: string | null = null;
+  if (input.parentSlug) {
+    const [parent] = await tx<{ id: string }[]>`select id from tenants where slug = ${input.parentSlug}`;
+    if (!parent) return { ok: false, error: "parentNotFound" };
+    parentId = parent.id;
+  }
+  const [tenant] = await tx<Tenant[]>`
+    insert into tenants (name, slug, kind, country, parent_id)
+    values (${input.name}, ${input.slug}, ${input.kind}, ${input.country}, ${parentId})
+    on conflict (slug) do nothing returning *`;
+  if (!tenant) return { ok: false, error: "slugTaken" };
+  await tx`insert into memberships (tenant_id, user_id, role) values (${tenant.id}, ${input.ownerId}, 'owner')`;
+  await tx`update users set current_tenant_id = ${tenant.id} where id = ${input.ownerId}`;
+  await recordAudit(tx, { actorId: input.ownerId, tenantId: tenant.id, action: "tenant.created", details: { name: tenant.name } });
+  return { ok: true, tenant };
 }
 
 /**
- * Changes a member's role (`next`) or removes them (`next` null), enforcing the member rules with the
- * tenant's memberships locked so two concurrent demotions cannot both remove the last owner.
+ * Changes a member's role (`next`) or removes them (`next` null). Runs inside the caller's
+ * transaction; a per-tenant advisory lock serialises changes so two concurrent demotions cannot both
+ * remove the last owner.
  */
 export async function changeMember(
-  sql: Sql,
+  tx: Queryable,
   input: { tenantId: string; actorId: string; targetId: string; next: TenantRole | null },
 ): Promise<MemberChangeError | "notMember" | null> {
-  return sql.begin(async (tx) => {
-    const rows = await tx<{ userId: string; role: TenantRole }[]>`
-      select user_id, role from memberships where tenant_id = ${input.tenantId} for update`;
-    const actor = rows.find((r) => r.userId === input.actorId)?.role ?? null;
-    const target = rows.find((r) => r.userId === input.targetId)?.role;
-    if (!target) return "notMember";
-    const error = checkMemberChange({
-      actor,
-      actorIsTarget: input.actorId === input.targetId,
-      target,
-      next: input.next,
-      ownerCount: rows.filter((r) => r.role === "owner").length,
-    });
-    if (error) return error;
-    if (input.next) {
-      await tx`update memberships set role = ${input.next} where tenant_id = ${input.tenantId} and user_id = ${input.targetId}`;
-    } else {
-      await tx`delete from memberships where tenant_id = ${input.tenantId} and user_id = ${input.targetId}`;
-      await tx`update users set current_tenant_id = null where id = ${input.targetId} and current_tenant_id = ${input.tenantId}`;
-    }
-    return null;
+  await tx`select pg_advisory_xact_lock(hashtext(${`memberships:${input.tenantId}`}))`;
+  const rows = await tx<{ userId: string; role: TenantRole; name: string }[]>`
+    select m.user_id, m.role, u.name from memberships m join users u on u.id = m.user_id where m.tenant_id = ${input.tenantId}`;
+  const actor = rows.find((r) => r.userId === input.actorId)?.role ?? null;
+  const target = rows.find((r) => r.userId === input.targetId);
+  if (!target) return "notMember";
+  const error = checkMemberChange({
+    actor,
+    actorIsTarget: input.actorId === input.targetId,
+    target: target.role,
+    next: input.next,
+    ownerCount: rows.filter((r) => r.role === "owner").length,
   });
+  if (error) return error;
+  const audit = { actorId: input.actorId, tenantId: input.tenantId };
+  if (input.next) {
+    await tx`update memberships set role = ${input.next} where tenant_id = ${input.tenantId} and user_id = ${input.targetId}`;
+    await recordAudit(tx, { ...audit, action: "member.roleChanged", details: { member: target.name, from: target.role, to: input.next } });
+  } else {
+    await tx`delete from memberships where tenant_id = ${input.tenantId} and user_id = ${input.targetId}`;
+    await tx`update users set current_tenant_id = null where id = ${input.targetId} and current_tenant_id = ${input.tenantId}`;
+    // The user's chosen-member rows in this tenant's spaces go too.
+    await tx`delete from space_members where tenant_id = ${input.tenantId} and user_id = ${input.targetId}`;
+    const action = input.actorId === input.targetId ? "member.left" : "member.removed";
+    await recordAudit(tx, { ...audit, action, details: { member: target.name } });
+  }
+  return null;
 }

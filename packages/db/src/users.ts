@@ -1,5 +1,5 @@
 import type { Locale } from "@twinning/domain";
-import type { Sql } from "./client";
+import type { Queryable } from "./client";
 
 export interface UserRow {
   id: string;
@@ -10,19 +10,19 @@ export interface UserRow {
   currentTenantId: string | null;
 }
 
-export async function findUserByEmail(sql: Sql, email: string): Promise<UserRow | undefined> {
+export async function findUserByEmail(sql: Queryable, email: string): Promise<UserRow | undefined> {
   const [row] = await sql<UserRow[]>`select * from users where email = ${email.toLowerCase()}`;
   return row;
 }
 
-export async function findUserById(sql: Sql, id: string): Promise<UserRow | undefined> {
+export async function findUserById(sql: Queryable, id: string): Promise<UserRow | undefined> {
   const [row] = await sql<UserRow[]>`select * from users where id = ${id}`;
   return row;
 }
 
 /** Inserts a user; returns undefined when the e-mail address is taken. */
 export async function insertUser(
-  sql: Sql,
+  sql: Queryable,
   user: { id: string; email: string; name: string; passwordHash: string; locale: Locale },
 ): Promise<UserRow | undefined> {
   const [row] = await sql<UserRow[]>`
@@ -32,16 +32,16 @@ export async function insertUser(
   return row;
 }
 
-export async function setUserLocale(sql: Sql, userId: string, locale: Locale): Promise<void> {
+export async function setUserLocale(sql: Queryable, userId: string, locale: Locale): Promise<void> {
   await sql`update users set locale = ${locale} where id = ${userId}`;
 }
 
-export async function setPasswordHash(sql: Sql, userId: string, passwordHash: string): Promise<void> {
+export async function setPasswordHash(sql: Queryable, userId: string, passwordHash: string): Promise<void> {
   await sql`update users set password_hash = ${passwordHash}, password_changed_at = now() where id = ${userId}`;
 }
 
 /** Remembers the tenant a user works in; only a tenant they belong to is accepted. */
-export async function setCurrentTenant(sql: Sql, userId: string, tenantId: string): Promise<boolean> {
+export async function setCurrentTenant(sql: Queryable, userId: string, tenantId: string): Promise<boolean> {
   const rows = await sql`
     update users set current_tenant_id = ${tenantId}
     where id = ${userId} and exists (select 1 from memberships where user_id = ${userId} and tenant_id = ${tenantId})`;

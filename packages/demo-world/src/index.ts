@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { hashPassword } from "@twinning/auth";
-import type { Locale, TenantKind } from "@twinning/domain";
+import type { Locale, SpaceColor, SpaceIcon, SpaceRole, TenantKind } from "@twinning/domain";
 import type { Sql } from "@twinning/db";
 
 /** The demo world: organisations, partnerships, activities and documents drawn from the two source reports. */
@@ -37,6 +37,68 @@ export const DEMO_USER_TENANTS = [
 ] as const;
 
 export const demoEmail = (slug: string) => `${slug}@${DEMO_EMAIL_DOMAIN}`;
+
+interface Partnership {
+  danish: string;
+  partner: string;
+  network: string;
+}
+const partnerships: Partnership[] = JSON.parse(readFileSync(dataFile("partnerships.json"), "utf8"));
+const pairsOf = (network: string) => [...new Set(partnerships.filter((p) => p.network === network).flatMap((p) => [p.danish, p.partner]))];
+
+export interface DemoSpace {
+  title: string;
+  host: string;
+  color: SpaceColor;
+  icon: SpaceIcon;
+  purpose: string;
+  partners: { slug: string; role: SpaceRole }[];
+}
+
+/** The spaces the source documents describe. Københavns Kommune takes part in none of them. */
+export const DEMO_SPACES: DemoSpace[] = [
+  {
+    title: "Bycirklen–Wuxi samarbejdsaftale 2016–2019",
+    host: "bycirklen",
+    color: "blue",
+    icon: "handshake",
+    purpose: "Fornyelse af samarbejdsaftalen mellem Bycirklen og Wuxi for 2016–2019: erhverv, uddannelse, skoler, kultur og ressourcer.",
+    partners: [
+      { slug: "ballerup-kommune", role: "editor" },
+      { slug: "egedal-kommune", role: "editor" },
+      { slug: "frederikssund-kommune", role: "editor" },
+      { slug: "wuxi-foreign-affairs-office", role: "editor" },
+      { slug: "region-hovedstaden", role: "viewer" },
+    ],
+  },
+  {
+    title: "Jordsporet – Jiangsu",
+    host: "region-hovedstaden",
+    color: "green",
+    icon: "leaf",
+    purpose: "Region Hovedstadens og CLEANs samarbejde med Jiangsu om jordforurening: handlingsplan 2017–2018.",
+    partners: [
+      { slug: "clean", role: "editor" },
+      { slug: "jepd", role: "editor" },
+    ],
+  },
+  {
+    title: "Skoleudveksling Bycirklen–Wuxi",
+    host: "skolenetvaerket",
+    color: "orange",
+    icon: "school",
+    purpose: "Udvekslingsprogrammer mellem de danske kommuners skoler og deres partnerskoler i Wuxi.",
+    partners: pairsOf("skolenetvaerket").map((slug) => ({ slug, role: "editor" as const })),
+  },
+  {
+    title: "Uddannelsesnetværket",
+    host: "uddannelsesnetvaerket",
+    color: "purple",
+    icon: "book",
+    purpose: "Gymnasierne, DTU Diplom og deres partnere i Wuxi.",
+    partners: pairsOf("uddannelsesnetvaerket").map((slug) => ({ slug, role: "editor" as const })),
+  },
+];
 
 /**
  * Loads the demo world. Idempotent: every insert skips what exists, so loading twice changes nothing
@@ -77,8 +139,25 @@ export async function loadDemoWorld(sql: Sql, log: (m: string) => void = () => {
         update users set current_tenant_id = (select id from tenants where slug = ${slug})
         where email = ${demoEmail(slug)} and current_tenant_id is null`;
     }
+    for (const space of DEMO_SPACES) {
+      const [host] = await tx<{ id: string }[]>`select id from tenants where slug = ${space.host}`;
+      const [existing] = await tx<{ id: string }[]>`select id from spaces where host_tenant_id = ${host.id} and title = ${space.title}`;
+      const id =
+        existing?.id ??
+        (
+          await tx<{ id: string }[]>`
+            insert into spaces (host_tenant_id, title, purpose, color, icon)
+            values (${host.id}, ${space.title}, ${space.purpose}, ${space.color}, ${space.icon}) returning id`
+        )[0].id;
+      for (const partner of space.partners) {
+        await tx`
+          insert into space_partners (space_id, tenant_id, role, status, expires_at, responded_at)
+          select ${id}, t.id, ${partner.role}, 'active', now(), now() from tenants t where t.slug = ${partner.slug}
+          on conflict do nothing`;
+      }
+    }
   });
-  log(`demo world loaded: ${organisations.length} organisations, ${DEMO_USER_TENANTS.length} demo users`);
+  log(`demo world loaded: ${organisations.length} organisations, ${DEMO_USER_TENANTS.length} demo users, ${DEMO_SPACES.length} spaces`);
 }
 
 /** True when the database has never been given the demo world (first start). */

@@ -7,6 +7,8 @@ export const LIMITS = {
   tenantNameLength: 160,
   slugLength: 64,
   descriptionLength: 2000,
+  spaceTitleLength: 160,
+  searchLength: 100,
   /** How long an invitation link stays valid. */
   invitationDays: 14,
 } as const;

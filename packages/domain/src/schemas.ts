@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { LIMITS } from "./limits";
-import { COUNTRIES, LOCALES, TENANT_KINDS, TENANT_ROLES } from "./vocabulary";
+import { COUNTRIES, LOCALES, SPACE_COLORS, SPACE_ICONS, SPACE_ROLES, TENANT_KINDS, TENANT_ROLES } from "./vocabulary";
 
 /**
  * Form schemas shared by server actions and the browser (Conform). Messages are i18n keys
@@ -85,3 +85,27 @@ export function safeRedirect(to: unknown, fallback = "/"): string {
 }
 
 export const switchTenantSchema = z.object({ tenantId: z.uuid(), redirectTo: z.string().optional() });
+
+const checkbox = z.preprocess((v) => v === "on" || v === "true" || v === true, z.boolean());
+
+export const spaceFields = {
+  title: trimmed(LIMITS.spaceTitleLength),
+  purpose: z.string().trim().max(LIMITS.descriptionLength, { error: "tooLong" }).optional(),
+  color: z.enum(SPACE_COLORS, { error: "required" }),
+  icon: z.enum(SPACE_ICONS, { error: "required" }),
+};
+
+export const createSpaceSchema = z.object({ ...spaceFields, private: checkbox.optional().default(false) });
+export const updateSpaceSchema = z.object({ intent: z.literal("update"), ...spaceFields });
+
+export const invitePartnerSchema = z.object({
+  intent: z.literal("invitePartner"),
+  tenant: slug,
+  role: z.enum(SPACE_ROLES, { error: "required" }),
+});
+
+export const chooseMembersSchema = z.object({
+  intent: z.literal("choose"),
+  selection: z.enum(["all", "chosen"], { error: "required" }),
+  userIds: z.array(z.string().min(1)).max(500).optional().default([]),
+});

@@ -18,3 +18,16 @@ export type Country = (typeof COUNTRIES)[number];
 export function isLocale(value: unknown): value is Locale {
   return typeof value === "string" && (LOCALES as readonly string[]).includes(value);
 }
+
+/** A partner tenant's role in a space. The host tenant's members are editors. */
+export const SPACE_ROLES = ["editor", "commenter", "viewer"] as const;
+export type SpaceRole = (typeof SPACE_ROLES)[number];
+
+export const PARTNER_STATUSES = ["invited", "active", "declined", "left", "removed"] as const;
+export type PartnerStatus = (typeof PARTNER_STATUSES)[number];
+
+export const SPACE_COLORS = ["blue", "green", "teal", "purple", "orange", "red", "grey"] as const;
+export type SpaceColor = (typeof SPACE_COLORS)[number];
+
+export const SPACE_ICONS = ["handshake", "school", "leaf", "building", "globe", "book"] as const;
+export type SpaceIcon = (typeof SPACE_ICONS)[number];

@@ -1,0 +1,43 @@
+import type { AuditEvent } from "@twinning/db";
+import { useT } from "~/lib/i18n";
+
+type Serialized = Omit<AuditEvent, "at"> & { at: string | Date };
+
+/** Audit events as a table: when, who, what (translated, with its details), where. */
+export function AuditList({ events, showSpace = false }: { events: Serialized[]; showSpace?: boolean }) {
+  const { t, locale } = useT();
+  if (!events.length) return <p className="muted">{t("audit.empty")}</p>;
+  const time = new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short" });
+  return (
+    <div className="table-wrap">
+      <table>
+        <caption className="visually-hidden">{t("audit.title")}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{t("audit.when")}</th>
+            <th scope="col">{t("audit.who")}</th>
+            <th scope="col">{t("audit.what")}</th>
+            {showSpace ? <th scope="col">{t("audit.where")}</th> : null}
+          </tr>
+        </thead>
+        <tbody>
+          {events.map((e) => (
+            <tr key={e.id}>
+              <td>
+                <time dateTime={new Date(e.at).toISOString()}>{time.format(new Date(e.at))}</time>
+              </td>
+              <td>{e.actorName ?? "—"}</td>
+              <td>{String(t(`audit.actions.${e.action}`, { ...e.details, tenant: e.tenantName ?? "", role: translateRole(t, e.details.role), from: translateRole(t, e.details.from), to: translateRole(t, e.details.to) }))}</td>
+              {showSpace ? <td>{e.spaceTitle ?? e.tenantName ?? ""}</td> : null}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function translateRole(t: ReturnType<typeof useT>["t"], role: string | undefined): string {
+  if (!role) return "";
+  return String(t(`roles.${role}`, { defaultValue: String(t(`spaceRoles.${role}`, { defaultValue: role })) }));
+}

@@ -1,0 +1,137 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { participantsOf, partnersOf, spaceAudit } from "@twinning/db";
+import { can } from "@twinning/domain";
+import { AuditList } from "~/components/AuditList";
+import { ErrorPage } from "~/components/ErrorPage";
+import { SpaceIconGlyph } from "~/components/SpaceLook";
+import { authorizeSpace, requireUser } from "~/lib/access.server";
+import { useT } from "~/lib/i18n";
+
+export async function loader({ context, request, params }: LoaderFunctionArgs) {
+  const user = requireUser(context, request);
+  return context.tx(async (tx) => {
+    const { space, facts, actor, access } = await authorizeSpace(tx, user, params.spaceId, "space.view");
+    const manage = can(actor, "space.manage", { type: "space", space: facts });
+    const [partners, participants, activity, host] = await Promise.all([
+      partnersOf(tx, space.id),
+      participantsOf(tx, space.id),
+      manage ? spaceAudit(tx, space.id, 10) : [],
+      tx<{ name: string; kind: string; country: string; slug: string }[]>`select name, kind, country, slug from tenants where id = ${space.hostTenantId}`,
+    ]);
+    // Partner tenants this user administers: they choose their members or leave from here.
+    const adminOf = new Set(actor.memberships.filter((m) => m.role === "owner" || m.role === "admin").map((m) => m.tenantId));
+    return {
+      space: { id: space.id, title: space.title, purpose: space.purpose, color: space.color, icon: space.icon, private: space.private, archived: space.archivedAt !== null },
+      host: host[0],
+      access,
+      manage,
+      partners: partners
+        .filter((p) => p.status === "active" || (manage && p.status === "invited"))
+        .map((p) => ({ ...p, mine: adminOf.has(p.tenantId) && p.status === "active" })),
+      participants,
+      activity,
+    };
+  });
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.space.title} — Twinning` : "Twinning" }];
+
+export default function SpaceOverview() {
+  const { space, host, access, manage, partners, participants, activity } = useLoaderData<typeof loader>();
+  const { t } = useT();
+  const byTenant = new Map<string, typeof participants>();
+  for (const p of participants) byTenant.set(p.tenantName, [...(byTenant.get(p.tenantName) ?? []), p]);
+  return (
+    <section className="stack">
+      <header className={`space-header color-${space.color}`}>
+        <SpaceIconGlyph icon={space.icon} />
+        <div>
+          <h1>{space.title}</h1>
+          <p className="muted">
+            {t("space.hostedBy", { host: host.name })} · {t("space.yourAccess", { access: t(`access.${access}`) })}
+            {space.private ? ` · ${t("space.privateBadge")}` : ""}
+          </p>
+        </div>
+      </header>
+      {space.archived ? (
+        <p role="status" className="notice">
+          {t("space.archivedNotice")}
+        </p>
+      ) : null}
+      {space.purpose ? <p>{space.purpose}</p> : null}
+      {manage ? (
+        <p className="inline-form">
+          <Link to={`/s/${space.id}/settings`}>{t("space.settings")}</Link>
+          <Link to={`/s/${space.id}/audit`}>{t("audit.spaceLink")}</Link>
+        </p>
+      ) : null}
+
+      <h2 id="partners-heading">{t("space.partners")}</h2>
+      <div className="table-wrap">
+        <table aria-labelledby="partners-heading">
+          <thead>
+            <tr>
+              <th scope="col">{t("space.partnerName")}</th>
+              <th scope="col">{t("tenant.kind")}</th>
+              <th scope="col">{t("tenant.country")}</th>
+              <th scope="col">{t("space.role")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            <tr>
+              <td>{host.name}</td>
+              <td>{t(`kinds.${host.kind}`)}</td>
+              <td>{t(`countries.${host.country}`, { defaultValue: host.country })}</td>
+              <td>{t("space.hostRole")}</td>
+            </tr>
+            {partners.map((p) => (
+              <tr key={p.tenantId}>
+                <td>
+                  {p.name}
+                  {p.mine ? (
+                    <>
+                      {" "}
+                      <Link to={`/s/${space.id}/partners/${p.tenantId}`}>{t("space.managePartnership")}</Link>
+                    </>
+                  ) : null}
+                </td>
+                <td>{t(`kinds.${p.kind}`)}</td>
+                <td>{t(`countries.${p.country}`, { defaultValue: p.country })}</td>
+                <td>
+                  {t(`spaceRoles.${p.role}`)}
+                  {p.status === "invited" ? ` (${t("space.statusInvited")})` : ""}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+
+      <h2>{t("space.people")}</h2>
+      <ul className="people">
+        {[...byTenant.entries()].map(([tenantName, people]) => (
+          <li key={tenantName}>
+            <strong>{tenantName}</strong>: {people.map((p) => p.name).join(", ")}
+          </li>
+        ))}
+      </ul>
+
+      <h2>{t("space.documents")}</h2>
+      <p className="muted">{t("space.noDocuments")}</p>
+      <h2>{t("space.boards")}</h2>
+      <p className="muted">{t("space.noBoards")}</p>
+
+      {manage ? (
+        <>
+          <h2>{t("space.recentActivity")}</h2>
+          <AuditList events={activity} />
+        </>
+      ) : null}
+    </section>
+  );
+}
+
+export function ErrorBoundary() {
+  return <ErrorPage />;
+}

@@ -1,0 +1,191 @@
+import { getFormProps, useForm } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod/v4";
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { endPartnership, invitePartner, partnersOf, searchTenants, setArchived, updateSpace } from "@twinning/db";
+import { invitePartnerSchema, LIMITS, SPACE_ROLES, updateSpaceSchema } from "@twinning/domain";
+import { ErrorList, FormMessage, Notice, TextField } from "~/components/Field";
+import { ErrorPage } from "~/components/ErrorPage";
+import { SpaceLookFields } from "~/components/SpaceLook";
+import { authorizeSpace, requireUser } from "~/lib/access.server";
+import { errorKey, translateMessage } from "~/lib/forms";
+import { useT } from "~/lib/i18n";
+
+export async function loader({ context, request, params }: LoaderFunctionArgs) {
+  const user = requireUser(context, request);
+  const q = (new URL(request.url).searchParams.get("q") ?? "").trim().slice(0, LIMITS.searchLength);
+  return context.tx(async (tx) => {
+    const { space } = await authorizeSpace(tx, user, params.spaceId, "space.manage");
+    const [partners, results] = await Promise.all([partnersOf(tx, space.id), q ? searchTenants(tx, q) : []]);
+    return {
+      space: { id: space.id, title: space.title, purpose: space.purpose ?? "", color: space.color, icon: space.icon, private: space.private, archived: space.archivedAt !== null },
+      partners: partners.filter((p) => p.status === "active" || p.status === "invited"),
+      q,
+      results,
+    };
+  });
+}
+
+export async function action({ context, request, params }: ActionFunctionArgs) {
+  const user = requireUser(context, request);
+  const formData = await request.formData();
+  const intent = String(formData.get("intent") ?? "");
+  return context.tx(async (tx) => {
+    if (intent === "update") {
+      const { space } = await authorizeSpace(tx, user, params.spaceId, "space.update");
+      const submission = parseWithZod(formData, { schema: updateSpaceSchema });
+      if (submission.status !== "success") return data({ intent, result: submission.reply() }, { status: 400 });
+      await updateSpace(tx, { ...submission.value, spaceId: space.id, actorId: user.id });
+      return { intent, notice: "saved" };
+    }
+    if (intent === "invitePartner") {
+      const { space } = await authorizeSpace(tx, user, params.spaceId, "space.invitePartner");
+      const parsed = invitePartnerSchema.safeParse(Object.fromEntries(formData));
+      if (!parsed.success) return data({ intent, error: "tenantNotFound" }, { status: 400 });
+      const result = await invitePartner(tx, { spaceId: space.id, tenantSlug: parsed.data.tenant, role: parsed.data.role, actorId: user.id });
+      if (!result.ok) return data({ intent, error: result.error }, { status: 400 });
+      context.log.info({ spaceId: space.id, partner: parsed.data.tenant }, "partner invited");
+      return { intent, notice: errorKey("partnerInvited", { tenant: result.tenantName }) };
+    }
+    if (intent === "removePartner") {
+      const { space, facts } = await authorizeSpace(tx, user, params.spaceId, "space.manage");
+      const tenantId = String(formData.get("tenantId") ?? "");
+      if (!facts.partners.some((p) => p.tenantId === tenantId && (p.status === "active" || p.status === "invited"))) {
+        return data({ intent, error: "forbidden" }, { status: 400 });
+      }
+      await endPartnership(tx, { spaceId: space.id, tenantId, actorId: user.id, by: "host" });
+      context.log.info({ spaceId: space.id, tenantId }, "partner removed");
+      return { intent, notice: "partnerRemoved" };
+    }
+    if (intent === "archive" || intent === "restore") {
+      const { space } = await authorizeSpace(tx, user, params.spaceId, "space.archive");
+      await setArchived(tx, { spaceId: space.id, archived: intent === "archive", actorId: user.id });
+      return { intent, notice: intent === "archive" ? "archivedDone" : "restoredDone" };
+    }
+    throw new Response("Bad Request", { status: 400 });
+  });
+}
+
+export default function SpaceSettings() {
+  const { space, partners, q, results } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const { t } = useT();
+  const [params] = useSearchParams();
+  const update = actionData?.intent === "update" && "result" in actionData ? actionData.result : undefined;
+  const [form, fields] = useForm({
+    id: "space-settings",
+    lastResult: update,
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: updateSpaceSchema }),
+    shouldValidate: "onBlur",
+    shouldRevalidate: "onInput",
+    defaultValue: { title: space.title, purpose: space.purpose, color: space.color, icon: space.icon },
+  });
+  const error = actionData && "error" in actionData ? actionData.error : null;
+  const notice = actionData && "notice" in actionData ? actionData.notice : null;
+  return (
+    <section className="stack">
+      <p>
+        <Link to={`/s/${space.id}`}>← {space.title}</Link>
+      </p>
+      <h1>{t("space.settingsTitle")}</h1>
+      {error ? (
+        <div role="alert" className="form-error">
+          <ErrorList id="settings-error" errors={[error]} />
+        </div>
+      ) : null}
+      {notice ? <Notice>{translateMessage(t, "space.notices", notice)}</Notice> : null}
+
+      <Form method="post" {...getFormProps(form)} className="card" aria-labelledby="settings-heading">
+        <h2 id="settings-heading">{t("space.details")}</h2>
+        <FormMessage id={form.errorId} errors={form.errors} />
+        <input type="hidden" name="intent" value="update" />
+        <TextField field={fields.title} label={t("space.title")} maxLength={LIMITS.spaceTitleLength} autoComplete="off" />
+        <TextField field={fields.purpose} label={t("space.purpose")} maxLength={LIMITS.descriptionLength} autoComplete="off" />
+        <SpaceLookFields color={fields.color} icon={fields.icon} />
+        <button type="submit">{t("account.save")}</button>
+      </Form>
+
+      <h2 id="partners-heading">{t("space.partners")}</h2>
+      {partners.length ? (
+        <ul>
+          {partners.map((p) => (
+            <li key={p.tenantId} className="inline-form">
+              <span>
+                {p.name} — {t(`spaceRoles.${p.role}`)}
+                {p.status === "invited" ? ` (${t("space.statusInvited")})` : ""}
+              </span>
+              <Form method="post">
+                <input type="hidden" name="intent" value="removePartner" />
+                <input type="hidden" name="tenantId" value={p.tenantId} />
+                <button type="submit" className="danger" aria-label={t("space.removePartnerNamed", { tenant: p.name })}>
+                  {t("space.removePartner")}
+                </button>
+              </Form>
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p className="muted">{t("space.noPartners")}</p>
+      )}
+
+      {space.private ? (
+        <p className="muted">{t("space.privateHint")}</p>
+      ) : (
+        <>
+          <h2 id="invite-partner-heading">{t("space.invitePartner")}</h2>
+          <Form method="get" className="inline-form" role="search" aria-labelledby="invite-partner-heading">
+            <label htmlFor="partner-search">{t("space.searchTenant")}</label>
+            <input id="partner-search" name="q" type="search" defaultValue={params.get("q") ?? ""} maxLength={LIMITS.searchLength} />
+            <button type="submit" className="secondary">
+              {t("space.search")}
+            </button>
+          </Form>
+          {q ? (
+            results.length ? (
+              <ul className="search-results">
+                {results.map((r) => (
+                  <li key={r.slug}>
+                    <Form method="post" className="inline-form">
+                      <input type="hidden" name="intent" value="invitePartner" />
+                      <input type="hidden" name="tenant" value={r.slug} />
+                      <span>
+                        <strong>{r.name}</strong> ({t(`kinds.${r.kind}`)}, {t(`countries.${r.country}`, { defaultValue: r.country })})
+                      </span>
+                      <label htmlFor={`role-${r.slug}`} className="visually-hidden">
+                        {t("space.roleFor", { tenant: r.name })}
+                      </label>
+                      <select id={`role-${r.slug}`} name="role" defaultValue="editor">
+                        {SPACE_ROLES.map((role) => (
+                          <option key={role} value={role}>
+                            {t(`spaceRoles.${role}`)}
+                          </option>
+                        ))}
+                      </select>
+                      <button type="submit" aria-label={t("space.inviteNamed", { tenant: r.name })}>
+                        {t("space.invite")}
+                      </button>
+                    </Form>
+                  </li>
+                ))}
+              </ul>
+            ) : (
+              <p className="muted">{t("space.noResults")}</p>
+            )
+          ) : null}
+        </>
+      )}
+
+      <h2>{space.archived ? t("space.restoreHeading") : t("space.archiveHeading")}</h2>
+      <p className="muted">{space.archived ? t("space.restoreHint") : t("space.archiveHint")}</p>
+      <Form method="post">
+        <button type="submit" name="intent" value={space.archived ? "restore" : "archive"} className="secondary">
+          {space.archived ? t("space.restore") : t("space.archive")}
+        </button>
+      </Form>
+    </section>
+  );
+}
+
+export function ErrorBoundary() {
+  return <ErrorPage />;
+}

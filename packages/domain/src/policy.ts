@@ -1,3 +1,4 @@
+import { canManageMembers } from "./tenant-rules";
 import type { PartnerStatus, SpaceRole, TenantRole } from "./vocabulary";
 
 /**
@@ -57,7 +58,7 @@ function roleIn(actor: Actor, tenantId: string): TenantRole | null {
   return actor.memberships.find((m) => m.tenantId === tenantId)?.role ?? null;
 }
 
-const isAdmin = (role: TenantRole | null) => role === "owner" || role === "admin";
+const isAdmin = canManageMembers;
 
 /** Whether a partner's invitation can still be answered. */
 export function invitationOpen(partner: PartnerFacts, now = new Date()): boolean {
@@ -96,7 +97,7 @@ export function can(actor: Actor | null, action: TenantAction | SpaceAction | Pa
     case "tenant": {
       const role = roleIn(actor, resource.tenantId);
       if (action === "tenant.view") return role !== null;
-      if (action === "tenant.manageMembers" || action === "tenant.viewAudit" || action === "tenant.createSpace") return isAdmin(role);
+      if (action === "tenant.manageMembers" || action === "tenant.viewAudit" || action === "tenant.createSpace") return canManageMembers(role);
       return false;
     }
     case "space": {

@@ -1,0 +1,206 @@
+import { pathToFileURL } from "node:url";
+import type { ServerBuild } from "@remix-run/node";
+import { beforeAll, describe, expect, it } from "vitest";
+import { asUser, createSpace, createTenant, insertUser, invitePartner, endPartnership } from "@twinning/db";
+import { hashPassword } from "@twinning/auth";
+import type { RunningApp } from "../../server/app";
+import { startTestApp } from "../helpers/app";
+
+/**
+ * The tenant wall, as a matrix: every route of the app (read from the Remix build's route manifest, so
+ * a new route fails this test until it is added here) × every kind of user: the host's admin and
+ * member, a partner's admin and members per space role, a tenant that is not a partner, a removed
+ * partner, and no session. Denied users get 403/404 (or log-in), and answers to those outside the
+ * space never carry its title or its host's name.
+ */
+
+type Actor = "anonymous" | "hostAdmin" | "hostMember" | "partnerAdmin" | "partnerEditor" | "partnerCommenter" | "partnerViewer" | "outsider" | "removed";
+const ACTORS: Actor[] = ["anonymous", "hostAdmin", "hostMember", "partnerAdmin", "partnerEditor", "partnerCommenter", "partnerViewer", "outsider", "removed"];
+/** ok = 200; login = redirect to log-in; redirect = any other redirect; denied = 403 or 404; missing = 404. */
+type Outcome = "ok" | "login" | "redirect" | "denied" | "missing" | "bad";
+type Row = { path: (f: Fixture) => string; get: Partial<Record<Actor, Outcome>> & { rest: Outcome }; post?: { body: (f: Fixture) => Record<string, string>; expect: Partial<Record<Actor, Outcome | "skip">> & { rest: Outcome | "skip" } } };
+interface Fixture {
+  spaceId: string;
+  hostSlug: string;
+  hostId: string;
+  partnerId: string;
+}
+
+const SECRET_SPACE = "Fortrolig plan Ballerup–Wuxi";
+const SECRET_TENANT = "Værtsnetværket Hemmelig";
+
+const spaceReaders = { hostAdmin: "ok", hostMember: "ok", partnerAdmin: "ok", partnerEditor: "ok", partnerCommenter: "ok", partnerViewer: "ok", anonymous: "login" } as const;
+const hostAdminOnly = { hostAdmin: "ok", hostMember: "denied", anonymous: "login" } as const;
+
+const MATRIX: Record<string, Row> = {
+  "routes/_index": { path: () => "/", get: { rest: "ok" } },
+  "routes/$": { path: () => "/no/such/page", get: { rest: "missing" } },
+  "routes/login": { path: () => "/login", get: { anonymous: "ok", rest: "redirect" } },
+  "routes/signup": { path: () => "/signup", get: { anonymous: "ok", rest: "redirect" } },
+  "routes/logout": { path: () => "/logout", get: { rest: "redirect" } },
+  "routes/locale": { path: () => "/locale", get: { rest: "redirect" } },
+  "routes/account": { path: () => "/account", get: { anonymous: "login", rest: "ok" } },
+  "routes/tenants.new": { path: () => "/tenants/new", get: { anonymous: "login", rest: "ok" } },
+  "routes/switch-tenant": {
+    path: () => "/switch-tenant",
+    get: { rest: "redirect" },
+    post: { body: (f) => ({ tenantId: f.hostId }), expect: { anonymous: "login", hostAdmin: "skip", hostMember: "skip", rest: "denied" } },
+  },
+  "routes/t.$slug": {
+    path: (f) => `/t/${f.hostSlug}`,
+    get: { hostAdmin: "ok", hostMember: "ok", anonymous: "login", rest: "denied" },
+    post: { body: () => ({ intent: "invite", email: "x@example.org", role: "owner" }), expect: { anonymous: "login", hostAdmin: "skip", hostMember: "denied", rest: "denied" } },
+  },
+  "routes/t.$slug_.spaces.new": {
+    path: (f) => `/t/${f.hostSlug}/spaces/new`,
+    get: { ...hostAdminOnly, rest: "denied" },
+    post: { body: () => ({ title: "Intruder", color: "blue", icon: "globe" }), expect: { anonymous: "login", hostAdmin: "skip", rest: "denied" } },
+  },
+  "routes/t.$slug_.audit": { path: (f) => `/t/${f.hostSlug}/audit`, get: { ...hostAdminOnly, rest: "denied" } },
+  "routes/invitations.$token": {
+    path: () => "/invitations/not-a-real-token",
+    get: { rest: "missing" },
+    post: { body: () => ({}), expect: { anonymous: "login", rest: "bad" } },
+  },
+  "routes/s.$spaceId": { path: (f) => `/s/${f.spaceId}`, get: { ...spaceReaders, rest: "denied" } },
+  "routes/s.$spaceId_.settings": {
+    path: (f) => `/s/${f.spaceId}/settings`,
+    get: { ...hostAdminOnly, rest: "denied" },
+    post: { body: () => ({ intent: "archive" }), expect: { anonymous: "login", hostAdmin: "skip", rest: "denied" } },
+  },
+  "routes/s.$spaceId_.audit": { path: (f) => `/s/${f.spaceId}/audit`, get: { ...hostAdminOnly, rest: "denied" } },
+  "routes/s.$spaceId_.partners.$tenantId": {
+    path: (f) => `/s/${f.spaceId}/partners/${f.partnerId}`,
+    get: { partnerAdmin: "ok", anonymous: "login", rest: "denied" },
+    post: { body: () => ({ intent: "leave" }), expect: { anonymous: "login", partnerAdmin: "skip", rest: "denied" } },
+  },
+};
+
+describe("isolation matrix", () => {
+  let app: RunningApp;
+  let build: ServerBuild;
+  const cookies: Partial<Record<Actor, string>> = {};
+  const fixture = {} as Fixture;
+
+  beforeAll(async () => {
+    app = await startTestApp();
+    build = await import(pathToFileURL(`${process.cwd()}/build/server/index.js`).href);
+    const owner = app.db.owner;
+    const sql = app.db.sql;
+    const passwordHash = await hashPassword("isolation-test-password");
+    for (const actor of ACTORS.filter((a) => a !== "anonymous")) {
+      await insertUser(owner, { id: actor, email: `${actor.toLowerCase()}@example.org`, name: actor, passwordHash, locale: "da" });
+    }
+    const tenant = async (slug: string, name: string, ownerId: string) => {
+      const t = await asUser(sql, ownerId, (tx) => createTenant(tx, { name, slug, kind: "network", country: "DK", ownerId }));
+      if (!t.ok) throw new Error(t.error);
+      return t.tenant.id;
+    };
+    fixture.hostSlug = "host-network";
+    fixture.hostId = await tenant("host-network", SECRET_TENANT, "hostAdmin");
+    fixture.partnerId = await tenant("partner-editor", "Partner editor", "partnerAdmin");
+    const commenterTenant = await tenant("partner-commenter", "Partner commenter", "partnerCommenter");
+    const viewerTenant = await tenant("partner-viewer", "Partner viewer", "partnerViewer");
+    await tenant("outsider", "Outsider", "outsider");
+    const removedTenant = await tenant("removed-partner", "Removed partner", "removed");
+    await owner`insert into memberships (tenant_id, user_id, role) values (${fixture.hostId}, 'hostMember', 'member'), (${fixture.partnerId}, 'partnerEditor', 'member')`;
+    const space = await asUser(sql, "hostAdmin", (tx) =>
+      createSpace(tx, { hostTenantId: fixture.hostId, title: SECRET_SPACE, color: "blue", icon: "globe", private: false, actorId: "hostAdmin" }),
+    );
+    fixture.spaceId = space.id;
+    for (const [slug, role] of [["partner-editor", "editor"], ["partner-commenter", "commenter"], ["partner-viewer", "viewer"], ["removed-partner", "editor"]] as const) {
+      await asUser(sql, "hostAdmin", (tx) => invitePartner(tx, { spaceId: space.id, tenantSlug: slug, role, actorId: "hostAdmin" }));
+    }
+    await owner`update space_partners set status = 'active'`;
+    await asUser(sql, "hostAdmin", (tx) => endPartnership(tx, { spaceId: space.id, tenantId: removedTenant, actorId: "hostAdmin", by: "host" }));
+    void commenterTenant;
+    void viewerTenant;
+    for (const actor of ACTORS.filter((a) => a !== "anonymous")) {
+      const login = await app.auth.logIn({ email: `${actor.toLowerCase()}@example.org`, password: "isolation-test-password", address: `10.9.0.${ACTORS.indexOf(actor)}` });
+      if (!login.ok) throw new Error(`log-in failed for ${actor}`);
+      cookies[actor] = login.setCookie.split(";")[0];
+    }
+  });
+
+  it("covers every route of the app", () => {
+    const routes = Object.keys(build.routes).filter((id) => id !== "root");
+    expect(routes.filter((id) => !(id in MATRIX)), "routes missing from the isolation matrix").toEqual([]);
+  });
+
+  const request = (path: string, actor: Actor, init: RequestInit = {}) =>
+    fetch(`${app.url}${path}`, { redirect: "manual", ...init, headers: { ...(cookies[actor] ? { Cookie: cookies[actor] } : {}), Origin: app.url, ...(init.headers ?? {}) } });
+
+  /** Users who may not even know the space exists: their answers must not name it or its host. */
+  const STRANGERS: Actor[] = ["anonymous", "outsider", "removed"];
+
+  function check(outcome: Outcome, res: Response, body: string, label: string, actor: Actor) {
+    if (STRANGERS.includes(actor)) {
+      expect(body, `${label} leaks the space title`).not.toContain(SECRET_SPACE);
+      expect(body, `${label} leaks the host's name`).not.toContain(SECRET_TENANT);
+    }
+    const location = res.headers.get("location") ?? "";
+    switch (outcome) {
+      case "ok":
+        return expect(res.status, label).toBe(200);
+      case "login":
+        expect(res.status, label).toBe(302);
+        return expect(location, label).toMatch(/^\/login\?redirectTo=/);
+      case "redirect":
+        return expect([301, 302, 303], label).toContain(res.status);
+      case "missing":
+        return expect(res.status, label).toBe(404);
+      case "bad":
+        return expect(res.status, label).toBe(400);
+      case "denied":
+        return expect([403, 404], label).toContain(res.status);
+    }
+  }
+
+  for (const [routeId, row] of Object.entries(MATRIX)) {
+    it(`${routeId}: GET for every kind of user`, async () => {
+      for (const actor of ACTORS) {
+        const path = row.path(fixture);
+        const res = await request(path, actor);
+        check(row.get[actor] ?? row.get.rest, res, await res.text(), `GET ${path} as ${actor}`, actor);
+      }
+    });
+    if (row.post) {
+      const post = row.post;
+      it(`${routeId}: POST by users who may not`, async () => {
+        for (const actor of ACTORS) {
+          const outcome = post.expect[actor] ?? post.expect.rest;
+          if (outcome === "skip") continue;
+          const path = row.path(fixture);
+          const res = await request(path, actor, {
+            method: "POST",
+            headers: { "Content-Type": "application/x-www-form-urlencoded" },
+            body: new URLSearchParams(post.body(fixture)),
+          });
+          check(outcome, res, await res.text(), `POST ${path} as ${actor}`, actor);
+        }
+      });
+    }
+  }
+
+  it("single-fetch data requests obey the same wall", async () => {
+    for (const actor of ["outsider", "removed"] as const) {
+      const res = await request(`/s/${fixture.spaceId}.data`, actor);
+      const body = await res.text();
+      expect(body).not.toContain(SECRET_SPACE);
+      expect(body).not.toContain(SECRET_TENANT);
+    }
+    const own = await request(`/s/${fixture.spaceId}.data`, "partnerViewer");
+    expect(await own.text()).toContain(SECRET_SPACE);
+  });
+
+  it("nothing was changed by the refused requests", async () => {
+    const [space] = await app.db.owner`select archived_at, title from spaces where id = ${fixture.spaceId}`;
+    expect(space).toEqual({ archivedAt: null, title: SECRET_SPACE });
+    const [spaces] = await app.db.owner`select count(*)::int as n from spaces`;
+    expect(spaces.n).toBe(1);
+    const [partner] = await app.db.owner`select status from space_partners where tenant_id = ${fixture.partnerId}`;
+    expect(partner.status).toBe("active");
+    const [invites] = await app.db.owner`select count(*)::int as n from invitations`;
+    expect(invites.n).toBe(0);
+  });
+});

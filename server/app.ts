@@ -7,7 +7,7 @@ import express, { type Request } from "express";
 import type { Logger } from "pino";
 import { pinoHttp } from "pino-http";
 import { createAuth, type Auth } from "@twinning/auth";
-import { asUser, openDatabase, type Database } from "@twinning/db";
+import { asUser, openDatabase, type Database, type TransactionSql } from "@twinning/db";
 import { isLocale } from "@twinning/domain";
 import { isEmpty, loadDemoWorld } from "@twinning/demo-world";
 import { createI18n, negotiateLocale } from "@twinning/i18n";
@@ -114,7 +114,7 @@ export async function startApp(config: Config, log: Logger = createLogger(config
       mode: config.production ? "production" : "development",
       getLoadContext: (req, res): AppContext => ({
         sql: db.sql,
-        tx: (fn) => asUser(db.sql, res.locals.twinning.user?.id ?? null, fn),
+        tx: (fn) => inTransaction(db, res.locals.twinning.user?.id ?? null, fn),
         auth,
         config,
         mailer,
@@ -159,6 +159,27 @@ export async function startApp(config: Config, log: Logger = createLogger(config
       return closing;
     },
   };
+}
+
+/**
+ * One transaction as the user. Actions end with `throw redirect(...)` after their writes: a thrown
+ * redirect commits (it is the success path); any other throw rolls back.
+ */
+async function inTransaction<T>(db: Database, userId: string | null, fn: (tx: TransactionSql) => Promise<T>): Promise<T> {
+  let redirect: Response | undefined;
+  const result = await asUser(db.sql, userId, async (tx) => {
+    try {
+      return await fn(tx);
+    } catch (error) {
+      if (error instanceof Response && error.status >= 300 && error.status < 400) {
+        redirect = error;
+        return undefined as T;
+      }
+      throw error;
+    }
+  });
+  if (redirect) throw redirect;
+  return result;
 }
 
 function clientAddress(req: Request): string {

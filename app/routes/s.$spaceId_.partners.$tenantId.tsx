@@ -1,14 +1,14 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useState } from "react";
-import { chooseMembers, endPartnership, findTenantById, membersOf, respondToPartnerInvitation } from "@twinning/db";
+import { chooseMembers, endPartnership, findTenantById, membersOf } from "@twinning/db";
 import { chooseMembersSchema } from "@twinning/domain";
 import { ErrorList, Notice } from "~/components/Field";
 import { ErrorPage } from "~/components/ErrorPage";
 import { authorizePartner, requireUser } from "~/lib/access.server";
 import { useT } from "~/lib/i18n";
 
-/** A partner tenant's admins: answer the space invitation, choose who takes part, or leave. */
+/** A partner tenant's admins choose who of their members take part, or leave the space. */
 export async function loader({ context, request, params }: LoaderFunctionArgs) {
   const user = requireUser(context, request);
   return context.tx(async (tx) => {
@@ -32,13 +32,6 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
   const intent = String(formData.get("intent") ?? "");
   return context.tx(async (tx) => {
     const tenantId = params.tenantId!;
-    if (intent === "accept" || intent === "decline") {
-      const { space } = await authorizePartner(tx, user, params.spaceId, tenantId, "partner.respond");
-      await respondToPartnerInvitation(tx, { spaceId: space.id, tenantId, accept: intent === "accept", actorId: user.id });
-      context.log.info({ spaceId: space.id, tenantId, intent }, "space invitation answered");
-      const tenant = await findTenantById(tx, tenantId);
-      throw redirect(intent === "accept" ? `/s/${space.id}/partners/${tenantId}?notice=accepted` : `/t/${tenant!.slug}`);
-    }
     if (intent === "choose") {
       const { space } = await authorizePartner(tx, user, params.spaceId, tenantId, "partner.chooseMembers");
       const submission = chooseMembersSchema.safeParse({ intent, selection: formData.get("selection"), userIds: formData.getAll("userIds") });

@@ -10,11 +10,14 @@ import {
   membersOf,
   networkMembersOf,
   pendingInvitations,
+  loadSpaceFacts,
+  respondToPartnerInvitation,
   revokeInvitation,
   spacesOfTenant,
 } from "@twinning/db";
 import {
   can,
+  invitationOpen,
   canGrantRole,
   canManageMembers,
   changeRoleSchema,
@@ -30,6 +33,8 @@ import { ErrorList, Notice, SelectField, TextField } from "~/components/Field";
 import { ErrorPage } from "~/components/ErrorPage";
 import { authorizeTenant, requireUser } from "~/lib/access.server";
 import { useT } from "~/lib/i18n";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export async function loader({ context, request, params }: LoaderFunctionArgs) {
   const user = requireUser(context, request);
@@ -100,6 +105,21 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
       context.log.info({ tenantId: tenant.id, targetId: parsed.data.userId, next }, "membership changed");
       if (parsed.data.userId === user.id && next === null) throw redirect("/");
       return { intent, notice: intent === "changeRole" ? "roleChanged" : "memberRemoved" };
+    }
+
+    if (intent === "acceptSpace" || intent === "declineSpace") {
+      const { actor } = await authorizeTenant(tx, user, params.slug, "tenant.view");
+      const spaceId = String(formData.get("spaceId") ?? "");
+      const facts = UUID.test(spaceId) ? await loadSpaceFacts(tx, spaceId) : undefined;
+      const partner = facts?.partners.find((p) => p.tenantId === tenant.id);
+      if (!facts || !partner || partner.status !== "invited") return data({ intent, error: "invitationNotFound" }, { status: 404 });
+      if (!invitationOpen(partner)) return data({ intent, error: "invitationExpired" }, { status: 410 });
+      if (!can(actor, "partner.respond", { type: "partner", space: facts, tenantId: tenant.id })) return data({ intent, error: "forbidden" }, { status: 403 });
+      const accept = intent === "acceptSpace";
+      await respondToPartnerInvitation(tx, { spaceId, tenantId: tenant.id, accept, actorId: user.id });
+      context.log.info({ spaceId, tenantId: tenant.id, accept }, "space invitation answered");
+      if (accept) throw redirect(`/s/${spaceId}/partners/${tenant.id}?notice=accepted`);
+      return { intent, notice: "spaceDeclined" };
     }
 
     if (intent === "revokeInvitation") {
@@ -186,7 +206,7 @@ export default function TenantPage() {
       </div>
 
       <h2>{t("tenant.spaces")}</h2>
-      <SpaceList tenantId={tenant.id} spaces={spaces} />
+      <SpaceList spaces={spaces} />
       {admin ? (
         <p className="inline-form">
           <Link className="button" to={`/t/${tenant.slug}/spaces/new`}>
@@ -228,7 +248,7 @@ export default function TenantPage() {
 
 type TenantSpaceItem = ReturnType<typeof useLoaderData<typeof loader>>["spaces"][number];
 
-function SpaceList({ tenantId, spaces }: { tenantId: string; spaces: TenantSpaceItem[] }) {
+function SpaceList({ spaces }: { spaces: TenantSpaceItem[] }) {
   const { t, date } = useT();
   if (!spaces.length) return <p className="muted">{t("tenant.noSpaces")}</p>;
   return (
@@ -242,11 +262,12 @@ function SpaceList({ tenantId, spaces }: { tenantId: string; spaces: TenantSpace
               </p>
               <p>{t("space.invitedBy", { host: s.hostName, role: t(`spaceRoles.${s.role}`) })}</p>
               <p className="muted">{t("tenant.expires", { date: date(s.expiresAt!) })}</p>
-              <Form method="post" action={`/s/${s.id}/partners/${tenantId}`} className="inline-form">
-                <button type="submit" name="intent" value="accept">
+              <Form method="post" className="inline-form">
+                <input type="hidden" name="spaceId" value={s.id} />
+                <button type="submit" name="intent" value="acceptSpace" aria-label={t("space.acceptNamed", { space: s.title })}>
                   {t("space.accept")}
                 </button>
-                <button type="submit" name="intent" value="decline" className="secondary">
+                <button type="submit" name="intent" value="declineSpace" className="secondary" aria-label={t("space.declineNamed", { space: s.title })}>
                   {t("space.decline")}
                 </button>
               </Form>

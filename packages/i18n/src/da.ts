@@ -106,6 +106,7 @@ const da: Resource = {
     roleChanged: "Rollen er ændret.",
     memberRemoved: "Medlemmet er fjernet.",
     invitationRevoked: "Invitationen er trukket tilbage.",
+    spaceDeclined: "Invitationen til rummet er afslået.",
     spaces: "Rum",
     noSpaces: "Organisationen deltager endnu ikke i nogen rum.",
     switched: "Du arbejder nu i {{tenant}}.",
@@ -130,6 +131,8 @@ const da: Resource = {
   roles: { owner: "Ejer", admin: "Administrator", member: "Medlem", viewer: "Læser" },
   countries: { DK: "Danmark", CN: "Kina", SE: "Sverige", NO: "Norge", FI: "Finland", DE: "Tyskland", GB: "Storbritannien" },
   space: {
+    acceptNamed: "Acceptér invitationen til {{space}}",
+    declineNamed: "Afslå invitationen til {{space}}",
     create: "Nyt rum",
     invitedBy: "{{host}} inviterer jer som {{role}}",
     accept: "Acceptér",

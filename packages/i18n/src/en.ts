@@ -104,6 +104,7 @@ const en = {
     roleChanged: "The role has been changed.",
     memberRemoved: "The member has been removed.",
     invitationRevoked: "The invitation has been withdrawn.",
+    spaceDeclined: "The invitation to the space has been declined.",
     spaces: "Spaces",
     noSpaces: "This organisation takes part in no spaces yet.",
     switched: "You are now working in {{tenant}}.",
@@ -128,6 +129,8 @@ const en = {
   roles: { owner: "Owner", admin: "Administrator", member: "Member", viewer: "Viewer" },
   countries: { DK: "Denmark", CN: "China", SE: "Sweden", NO: "Norway", FI: "Finland", DE: "Germany", GB: "United Kingdom" },
   space: {
+    acceptNamed: "Accept the invitation to {{space}}",
+    declineNamed: "Decline the invitation to {{space}}",
     create: "New space",
     invitedBy: "{{host}} invites you as {{role}}",
     accept: "Accept",

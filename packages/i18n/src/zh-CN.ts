@@ -106,6 +106,7 @@ const zhCN: Resource = {
     roleChanged: "角色已更改。",
     memberRemoved: "成员已移除。",
     invitationRevoked: "邀请已撤回。",
+    spaceDeclined: "已拒绝加入该空间的邀请。",
     spaces: "空间",
     noSpaces: "本机构尚未参与任何空间。",
     switched: "您现在在 {{tenant}} 工作。",
@@ -130,6 +131,8 @@ const zhCN: Resource = {
   roles: { owner: "所有者", admin: "管理员", member: "成员", viewer: "查看者" },
   countries: { DK: "丹麦", CN: "中国", SE: "瑞典", NO: "挪威", FI: "芬兰", DE: "德国", GB: "英国" },
   space: {
+    acceptNamed: "接受加入 {{space}} 的邀请",
+    declineNamed: "拒绝加入 {{space}} 的邀请",
     create: "新建空间",
     invitedBy: "{{host}} 邀请贵机构担任{{role}}",
     accept: "接受",

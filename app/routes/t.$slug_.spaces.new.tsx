@@ -55,7 +55,7 @@ export default function NewSpace() {
             {t("space.privateHint")}
           </p>
         </div>
-        <button type="submit">{t("space.create")}</button>
+        <button type="submit">{t("space.submit")}</button>
       </Form>
     </section>
   );

@@ -131,6 +131,7 @@ const da: Resource = {
   roles: { owner: "Ejer", admin: "Administrator", member: "Medlem", viewer: "Læser" },
   countries: { DK: "Danmark", CN: "Kina", SE: "Sverige", NO: "Norge", FI: "Finland", DE: "Tyskland", GB: "Storbritannien" },
   space: {
+    submit: "Opret rum",
     acceptNamed: "Acceptér invitationen til {{space}}",
     declineNamed: "Afslå invitationen til {{space}}",
     create: "Nyt rum",

@@ -1,11 +1,18 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
+import { loadActor, spacesForActor } from "@twinning/db";
 import { Link, useLoaderData } from "@remix-run/react";
 import { Notice } from "~/components/Field";
 import { useT } from "~/lib/i18n";
 import { useRootData } from "~/root";
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  return { notice: new URL(request.url).searchParams.get("notice") };
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const notice = new URL(request.url).searchParams.get("notice");
+  const user = context.user;
+  const spaces = user ? await context.tx(async (tx) => spacesForActor(tx, await loadActor(tx, user.id))) : [];
+  return {
+    notice,
+    spaces: spaces.map((s) => ({ id: s.id, title: s.title, hostName: s.hostName, access: s.access, color: s.color, archived: s.archivedAt !== null })),
+  };
 }
 
 export default function Home() {
@@ -37,7 +44,7 @@ function Landing() {
 function Dashboard() {
   const { t } = useT();
   const root = useRootData()!;
-  const { notice } = useLoaderData<typeof loader>();
+  const { notice, spaces } = useLoaderData<typeof loader>();
   const current = root.currentTenant;
   return (
     <section className="stack">
@@ -49,6 +56,22 @@ function Dashboard() {
         </p>
       ) : (
         <p>{t("home.noTenants")}</p>
+      )}
+      <h2>{t("home.yourSpaces")}</h2>
+      {spaces.length ? (
+        <ul className="grid">
+          {spaces.map((s) => (
+            <li key={s.id} className={`card space-card color-${s.color}`}>
+              <Link to={`/s/${s.id}`}>{s.title}</Link>
+              <p className="muted">
+                {t("space.hostedBy", { host: s.hostName })} · {t("space.yourAccess", { access: t(`access.${s.access}`) })}
+                {s.archived ? ` · ${t("space.archived")}` : ""}
+              </p>
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p className="muted">{t("home.noSpaces")}</p>
       )}
       <h2>{t("home.yourTenants")}</h2>
       {root.tenants.length ? (

@@ -100,6 +100,7 @@ describe("spaces", () => {
     expect(res.status).toBe(302);
     expect(res.headers.get("location")).toBe(`/s/${ids.space}/partners/${ids.wuxi}?notice=accepted`);
     expect((await get(`/s/${ids.space}`, "wuxi")).status).toBe(200);
+    expect(await (await get("/", "wuxi")).text()).toContain("Samarbejdsaftale");
     const viewerPage = await (await get(`/s/${ids.space}`, "wuxiViewer")).text();
     expect(viewerPage).toContain("Din adgang: kun læse");
   });
@@ -143,6 +144,7 @@ describe("spaces", () => {
     const res = await post(`/s/${ids.space}/partners/${ids.wuxi}`, "wuxi", { intent: "leave" });
     expect(res.status).toBe(302);
     expect((await get(`/s/${ids.space}`, "wuxi")).status).toBe(404);
+    expect(await (await get("/", "wuxi")).text()).not.toContain("Samarbejdsaftale");
     expect((await get(`/s/${ids.space}.data`, "wuxiViewer")).status).not.toBe(200);
     expect((await get(`/s/${ids.space}`, "bycirklen")).status).toBe(200);
     expect((await partnerRow("wuxi")).status).toBe("left");

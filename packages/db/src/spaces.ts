@@ -144,12 +144,25 @@ export interface SpaceListing extends Space {
 
 /** The spaces a user can open, with their access, newest first. */
 export async function spacesForActor(sql: Queryable, actor: Actor): Promise<SpaceListing[]> {
-  const rows = await sql<(Space & { hostName: string })[]>`
-    select s.*, t.name as host_name from spaces s join tenants t on t.id = s.host_tenant_id order by s.created_at desc`;
+  const rows = await sql<(Space & { hostName: string; partners: PartnerFacts[] })[]>`
+    select s.*, t.name as host_name,
+      coalesce((
+        select json_agg(json_build_object(
+          'tenantId', p.tenant_id, 'role', p.role, 'status', p.status, 'selection', p.member_selection, 'expiresAt', p.expires_at,
+          'chosen', coalesce((select json_agg(m.user_id) from space_members m where m.space_id = p.space_id and m.tenant_id = p.tenant_id), '[]'::json)))
+        from space_partners p where p.space_id = s.id), '[]'::json) as partners
+    from spaces s join tenants t on t.id = s.host_tenant_id
+    order by s.created_at desc`;
   const listings: SpaceListing[] = [];
-  for (const row of rows) {
-    const facts = await loadSpaceFacts(sql, row.id);
-    const access = facts && spaceAccess(actor, facts);
+  for (const { partners, ...row } of rows) {
+    const facts: SpaceFacts = {
+      id: row.id,
+      hostTenantId: row.hostTenantId,
+      private: row.private,
+      archived: row.archivedAt !== null,
+      partners: partners.map((p) => ({ ...p, expiresAt: new Date(p.expiresAt) })),
+    };
+    const access = spaceAccess(actor, facts);
     if (access) listings.push({ ...row, access });
   }
   return listings;

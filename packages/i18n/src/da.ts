@@ -29,6 +29,8 @@ const da: Resource = {
     point3: "Opgavetavler koblet til planerne",
   },
   home: {
+    yourSpaces: "Dine rum",
+    noSpaces: "Du deltager endnu ikke i nogen rum.",
     welcome: "Velkommen, {{name}}",
     currentTenant: "Du arbejder i {{tenant}}",
     yourTenants: "Dine organisationer",

@@ -27,6 +27,8 @@ const en = {
     point3: "Task boards linked to the plans",
   },
   home: {
+    yourSpaces: "Your spaces",
+    noSpaces: "You take part in no spaces yet.",
     welcome: "Welcome, {{name}}",
     currentTenant: "You are working in {{tenant}}",
     yourTenants: "Your organisations",

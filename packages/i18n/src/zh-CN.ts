@@ -29,6 +29,8 @@ const zhCN: Resource = {
     point3: "与计划相关联的任务看板",
   },
   home: {
+    yourSpaces: "您的空间",
+    noSpaces: "您尚未参与任何空间。",
     welcome: "欢迎，{{name}}",
     currentTenant: "您当前在 {{tenant}} 工作",
     yourTenants: "您的机构",

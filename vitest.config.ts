@@ -15,7 +15,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: "integration",
-          include: ["packages/*/src/**/*.test.ts", "server/**/*.test.ts", "tests/integration/**/*.test.ts"],
+          include: ["packages/*/src/**/*.test.ts", "server/**/*.test.ts", "tests/integration/**/*.test.ts", "tests/collab/**/*.test.ts"],
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },

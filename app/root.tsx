@@ -5,6 +5,7 @@ import { tenantsOfUser } from "@twinning/db";
 import { LOCALES } from "@twinning/domain";
 import { ErrorPage } from "~/components/ErrorPage";
 import { I18nProvider, useRequestInfo, useT } from "~/lib/i18n";
+import { forgetOfflineCopies } from "~/lib/offline";
 import stylesheet from "~/styles.css?url";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: stylesheet }];
@@ -110,7 +111,7 @@ function Header() {
             <Link to="/account" aria-label={t("nav.userMenu", { name: data.user.name })}>
               {data.user.name}
             </Link>
-            <Form method="post" action="/logout">
+            <Form method="post" action="/logout" onSubmit={() => void forgetOfflineCopies()}>
               <button type="submit" className="link-button">
                 {t("nav.logOut")}
               </button>

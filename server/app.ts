@@ -7,6 +7,7 @@ import express, { type Request } from "express";
 import type { Logger } from "pino";
 import { pinoHttp } from "pino-http";
 import { createAuth, type Auth } from "@twinning/auth";
+import type { CollabServer } from "@twinning/collab";
 import { asUser, openDatabase, type Database, type TransactionSql } from "@twinning/db";
 import { isLocale } from "@twinning/domain";
 import { isEmpty, loadDemoWorld } from "@twinning/demo-world";
@@ -15,6 +16,7 @@ import type { Config } from "./config";
 import type { AppContext } from "./context";
 import { originCheck } from "./csrf";
 import { errorPage } from "./error-page";
+import { mountCollab } from "./collab";
 import { createLogger } from "./logger";
 import { createMailer } from "./mailer";
 
@@ -25,6 +27,7 @@ export interface RunningApp {
   url: string;
   server: Server;
   db: Database;
+  collab: CollabServer;
   auth: Auth;
   log: Logger;
   /** Graceful stop: no new connections, finish requests, close the pool, stop the embedded database. */
@@ -128,6 +131,8 @@ export async function startApp(config: Config, log: Logger = createLogger(config
 
   app.use(errorPage);
 
+  const collab = await mountCollab({ httpServer, db, auth, log, allowedOrigins: config.allowedOrigins, timing: config.collabTiming });
+
   await new Promise<void>((resolve) => httpServer.listen(config.port, config.host, resolve));
   const address = httpServer.address();
   const port = typeof address === "object" && address ? address.port : config.port;
@@ -144,6 +149,7 @@ export async function startApp(config: Config, log: Logger = createLogger(config
     db,
     auth,
     log,
+    collab: collab.collab,
     close() {
       closing ??= (async () => {
         clearInterval(sweep);
@@ -153,6 +159,8 @@ export async function startApp(config: Config, log: Logger = createLogger(config
           // Requests still running after 10 s are cut off rather than holding shutdown forever.
           setTimeout(() => httpServer.closeAllConnections(), 10_000).unref();
         });
+        // Documents are stored and compacted before the database goes.
+        await collab.close();
         await closeVite();
         await db.close();
       })();

@@ -22,6 +22,8 @@ export interface Config {
   sessionAbsoluteHours: number;
   logLevel: string;
   trustProxy: boolean;
+  /** Collaboration delays (tests shorten them). */
+  collabTiming?: { unloadGraceMs?: number; deriveDebounceMs?: number };
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] = process.argv): Config {
@@ -46,5 +48,9 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     sessionAbsoluteHours: Number(env.SESSION_ABSOLUTE_HOURS ?? 7 * 24),
     logLevel: env.LOG_LEVEL ?? (env.NODE_ENV === "test" ? "warn" : "info"),
     trustProxy: env.TRUST_PROXY === "1",
+    collabTiming: {
+      ...(env.COLLAB_UNLOAD_GRACE_MS ? { unloadGraceMs: Number(env.COLLAB_UNLOAD_GRACE_MS) } : {}),
+      ...(env.COLLAB_DERIVE_DEBOUNCE_MS ? { deriveDebounceMs: Number(env.COLLAB_DERIVE_DEBOUNCE_MS) } : {}),
+    },
   };
 }

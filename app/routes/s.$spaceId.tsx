@@ -1,7 +1,8 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { participantsOf, partnersOf, spaceAudit } from "@twinning/db";
-import { can } from "@twinning/domain";
+import { listDocuments, participantsOf, partnersOf, spaceAudit } from "@twinning/db";
+import { can, documentFilterSchema } from "@twinning/domain";
+import { DocumentList } from "~/components/DocumentList";
 import { AuditList } from "~/components/AuditList";
 import { ErrorPage } from "~/components/ErrorPage";
 import { SpaceIconGlyph } from "~/components/SpaceLook";
@@ -13,11 +14,13 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
   return context.tx(async (tx) => {
     const { space, facts, actor, access } = await authorizeSpace(tx, user, params.spaceId, "space.view");
     const manage = can(actor, "space.manage", { type: "space", space: facts });
-    const [partners, participants, activity, host] = await Promise.all([
+    const filter = documentFilterSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
+    const [partners, participants, activity, host, documents] = await Promise.all([
       partnersOf(tx, space.id),
       participantsOf(tx, space.id),
       manage ? spaceAudit(tx, space.id, 10) : [],
       tx<{ name: string; kind: string; country: string; slug: string }[]>`select name, kind, country, slug from tenants where id = ${space.hostTenantId}`,
+      listDocuments(tx, space.id, { ...filter, archived: filter.archived === "1" }),
     ]);
     // Partner tenants this user administers: they choose their members or leave from here.
     const adminOf = new Set(actor.memberships.filter((m) => m.role === "owner" || m.role === "admin").map((m) => m.tenantId));
@@ -31,6 +34,9 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
         .map((p) => ({ ...p, mine: adminOf.has(p.tenantId) && p.status === "active" })),
       participants,
       activity,
+      documents,
+      filter,
+      canCreate: can(actor, "space.edit", { type: "space", space: facts }),
     };
   });
 }
@@ -38,7 +44,7 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.space.title} — Twinning` : "Twinning" }];
 
 export default function SpaceOverview() {
-  const { space, host, access, manage, partners, participants, activity } = useLoaderData<typeof loader>();
+  const { space, host, access, manage, partners, participants, activity, documents, filter, canCreate } = useLoaderData<typeof loader>();
   const { t } = useT();
   const byTenant = new Map<string, typeof participants>();
   for (const p of participants) byTenant.set(p.tenantName, [...(byTenant.get(p.tenantName) ?? []), p]);
@@ -117,8 +123,15 @@ export default function SpaceOverview() {
         ))}
       </ul>
 
-      <h2>{t("space.documents")}</h2>
-      <p className="muted">{t("space.noDocuments")}</p>
+      <h2 id="documents-heading">{t("space.documents")}</h2>
+      {canCreate ? (
+        <p>
+          <Link className="button" to={`/s/${space.id}/docs/new`}>
+            {t("document.new")}
+          </Link>
+        </p>
+      ) : null}
+      <DocumentList spaceId={space.id} documents={documents} filter={filter} />
       <h2>{t("space.boards")}</h2>
       <p className="muted">{t("space.noBoards")}</p>
 

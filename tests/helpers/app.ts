@@ -11,6 +11,11 @@ import { freshDatabase } from "./db";
  */
 export async function startTestApp(env: Record<string, string> = {}, log?: Logger): Promise<RunningApp> {
   const { url } = await freshDatabase();
+  return startAppOn(url, env, log);
+}
+
+/** The server on an existing database (e.g. a second instance, or a restart). Closed after the file. */
+export async function startAppOn(url: string, env: Record<string, string> = {}, log?: Logger): Promise<RunningApp> {
   const config = readConfig({ NODE_ENV: "production", LOG_LEVEL: "silent", ...env, DATABASE_URL: url, PORT: "0", HOST: "127.0.0.1" }, []);
   const app = await startApp(config, log ?? createLogger(config.logLevel));
   afterAll(() => app.close());

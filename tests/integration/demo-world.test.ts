@@ -1,11 +1,13 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import * as Y from "yjs";
+import { deriveFromYDoc } from "@twinning/editor";
 import { createAuth } from "@twinning/auth";
 import type { Sql } from "@twinning/db";
 import { DEMO_PASSWORD, DEMO_USER_TENANTS, demoEmail, loadDemoWorld, organisations } from "@twinning/demo-world";
 import { freshDatabase } from "../helpers/db";
 
 async function snapshot(sql: Sql) {
-  const tables = ["tenants", "network_members", "users", "memberships", "spaces", "space_partners"];
+  const tables = ["tenants", "network_members", "users", "memberships", "spaces", "space_partners", "documents", "document_snapshots"];
   const out: Record<string, unknown> = {};
   for (const t of tables) out[t] = await sql.unsafe(`select md5(string_agg(x::text, ',' order by x::text)) as h, count(*)::int as n from ${t} x`);
   return out;
@@ -69,6 +71,22 @@ describe("demo world", () => {
       expect.arrayContaining(["dtu-diplom:editor", "jiangnan-university:editor", "borupgaard-gymnasium:editor"]),
     );
     expect(spaces.flatMap((s) => s.partners).some((p: string) => p.startsWith("kobenhavns-kommune"))).toBe(false);
+  });
+
+  it("has the four documents in their spaces, with their Danish titles and content", async () => {
+    const docs = await sql`select d.title, d.type, s.title as space, length(ds.state) as bytes from documents d join spaces s on s.id = d.space_id join document_snapshots ds on ds.document_id = d.id order by d.title`;
+    expect(docs.map((d) => [d.space, d.type, d.title])).toEqual([
+      ["Bycirklen–Wuxi samarbejdsaftale 2016–2019", "strategy", "Bycirklens Kina-erhvervsstrategi 2013–2016"],
+      ["Jordsporet – Jiangsu", "action_plan", "Handlingsplan 2017–2018 for jordsporet: Region Hovedstaden – CLEAN – JEPD"],
+      ["Bycirklen–Wuxi samarbejdsaftale 2016–2019", "agreement", "Samarbejdsaftale mellem Bycirklen og Wuxi 2016–2019 (fornyelse)"],
+      ["Skoleudveksling Bycirklen–Wuxi", "exchange_programme", "Udvekslingsprogram for Uddannelsesnetværket og Skolenetværket"],
+    ]);
+    const [state] = await sql`select ds.state from document_snapshots ds join documents d on d.id = ds.document_id where d.type = 'agreement'`;
+    const ydoc = new Y.Doc();
+    Y.applyUpdate(ydoc, state.state);
+    const derived = deriveFromYDoc(ydoc);
+    expect(derived.outline.map((h) => h.text)).toContain("Fokusområder for erhvervssamarbejdet");
+    expect(derived.plainText).toContain("Første samarbejdsaftale mellem Bycirklen og Wuxi underskrevet i maj 2007.");
   });
 
   it("changes nothing when loaded again", async () => {

@@ -1,7 +1,9 @@
 import { pathToFileURL } from "node:url";
 import type { ServerBuild } from "@remix-run/node";
 import { beforeAll, describe, expect, it } from "vitest";
-import { asUser, createSpace, createTenant, insertUser, invitePartner, endPartnership } from "@twinning/db";
+import { asUser, createDocument, createSpace, createTenant, insertUser, invitePartner, endPartnership } from "@twinning/db";
+import { jsonToYUpdate, templateContent } from "@twinning/editor";
+import WebSocket from "ws";
 import { hashPassword } from "@twinning/auth";
 import type { RunningApp } from "../../server/app";
 import { startTestApp } from "../helpers/app";
@@ -21,6 +23,7 @@ type Outcome = "ok" | "login" | "redirect" | "denied" | "missing" | "bad";
 type Row = { path: (f: Fixture) => string; get: Partial<Record<Actor, Outcome>> & { rest: Outcome }; post?: { body: (f: Fixture) => Record<string, string>; expect: Partial<Record<Actor, Outcome | "skip">> & { rest: Outcome | "skip" } } };
 interface Fixture {
   spaceId: string;
+  documentId: string;
   hostSlug: string;
   hostId: string;
   partnerId: string;
@@ -28,6 +31,7 @@ interface Fixture {
 
 const SECRET_SPACE = "Fortrolig plan Ballerup–Wuxi";
 const SECRET_TENANT = "Værtsnetværket Hemmelig";
+const SECRET_DOCUMENT = "Udkast til fortrolig aftale";
 
 const spaceReaders = { hostAdmin: "ok", hostMember: "ok", partnerAdmin: "ok", partnerEditor: "ok", partnerCommenter: "ok", partnerViewer: "ok", anonymous: "login" } as const;
 const hostAdminOnly = { hostAdmin: "ok", hostMember: "denied", anonymous: "login" } as const;
@@ -69,6 +73,22 @@ const MATRIX: Record<string, Row> = {
     post: { body: () => ({ intent: "archive" }), expect: { anonymous: "login", hostAdmin: "skip", rest: "denied" } },
   },
   "routes/s.$spaceId_.audit": { path: (f) => `/s/${f.spaceId}/audit`, get: { ...hostAdminOnly, rest: "denied" } },
+  "routes/s.$spaceId_.docs.new": {
+    path: (f) => `/s/${f.spaceId}/docs/new`,
+    get: { hostAdmin: "ok", hostMember: "ok", partnerAdmin: "ok", partnerEditor: "ok", partnerCommenter: "denied", partnerViewer: "denied", anonymous: "login", rest: "denied" },
+    post: {
+      body: () => ({ template: "blank", title: "Intruder", type: "note", language: "da" }),
+      expect: { anonymous: "login", hostAdmin: "skip", hostMember: "skip", partnerAdmin: "skip", partnerEditor: "skip", rest: "denied" },
+    },
+  },
+  "routes/s.$spaceId_.docs.$docId": {
+    path: (f) => `/s/${f.spaceId}/docs/${f.documentId}`,
+    get: { ...spaceReaders, rest: "denied" },
+    post: {
+      body: () => ({ intent: "archive" }),
+      expect: { anonymous: "login", hostAdmin: "skip", hostMember: "skip", partnerAdmin: "skip", partnerEditor: "skip", rest: "denied" },
+    },
+  },
   "routes/s.$spaceId_.partners.$tenantId": {
     path: (f) => `/s/${f.spaceId}/partners/${f.partnerId}`,
     get: { partnerAdmin: "ok", anonymous: "login", rest: "denied" },
@@ -108,6 +128,10 @@ describe("isolation matrix", () => {
       createSpace(tx, { hostTenantId: fixture.hostId, title: SECRET_SPACE, color: "blue", icon: "globe", private: false, actorId: "hostAdmin" }),
     );
     fixture.spaceId = space.id;
+    const doc = await asUser(sql, "hostAdmin", (tx) =>
+      createDocument(tx, { spaceId: space.id, type: "note", title: SECRET_DOCUMENT, language: "da", template: "blank", initialState: jsonToYUpdate(templateContent("blank", SECRET_DOCUMENT, "da")), actorId: "hostAdmin" }),
+    );
+    fixture.documentId = doc.id;
     for (const [slug, role] of [["partner-editor", "editor"], ["partner-commenter", "commenter"], ["partner-viewer", "viewer"], ["removed-partner", "editor"]] as const) {
       await asUser(sql, "hostAdmin", (tx) => invitePartner(tx, { spaceId: space.id, tenantSlug: slug, role, actorId: "hostAdmin" }));
     }
@@ -137,6 +161,7 @@ describe("isolation matrix", () => {
     if (STRANGERS.includes(actor)) {
       expect(body, `${label} leaks the space title`).not.toContain(SECRET_SPACE);
       expect(body, `${label} leaks the host's name`).not.toContain(SECRET_TENANT);
+      expect(body, `${label} leaks the document`).not.toContain(SECRET_DOCUMENT);
     }
     const location = res.headers.get("location") ?? "";
     switch (outcome) {
@@ -193,11 +218,60 @@ describe("isolation matrix", () => {
     expect(await own.text()).toContain(SECRET_SPACE);
   });
 
+  it("the /collab socket: refused before the upgrade for strangers, read-only for viewers and commenters", async () => {
+    const expected: Record<Actor, number | "rw" | "ro"> = {
+      anonymous: 401,
+      hostAdmin: "rw",
+      hostMember: "rw",
+      partnerAdmin: "rw",
+      partnerEditor: "rw",
+      partnerCommenter: "ro",
+      partnerViewer: "ro",
+      outsider: 403,
+      removed: 403,
+    };
+    // Strangers first: their refused upgrades must not load the document.
+    const order = [...ACTORS].sort((a, b) => Number(typeof expected[b] === "number") - Number(typeof expected[a] === "number"));
+    let strangersDone = false;
+    for (const actor of order) {
+      if (typeof expected[actor] !== "number" && !strangersDone) {
+        strangersDone = true;
+        expect(app.collab.stats(), "refused upgrades loaded nothing").toMatchObject({ documents: 0, loading: 0, connections: 0 });
+      }
+      const outcome = await new Promise<number | "open">((resolve) => {
+        const ws = new WebSocket(`${app.url.replace("http", "ws")}/collab/${fixture.documentId}`, {
+          headers: { Origin: app.url, ...(cookies[actor] ? { Cookie: cookies[actor] } : {}) },
+        });
+        ws.on("unexpected-response", (_req, res) => resolve(res.statusCode ?? 0));
+        ws.on("open", () => {
+          ws.close();
+          resolve("open");
+        });
+        ws.on("error", () => {});
+      });
+      const want = expected[actor];
+      if (typeof want === "number") {
+        expect(outcome, actor).toBe(want);
+      } else {
+        expect(outcome, actor).toBe("open");
+      }
+    }
+    // A socket from another site is refused too (cross-site WebSocket hijacking).
+    const foreign = await new Promise<number>((resolve) => {
+      const ws = new WebSocket(`${app.url.replace("http", "ws")}/collab/${fixture.documentId}`, { headers: { Origin: "https://evil.example", Cookie: cookies.hostAdmin! } });
+      ws.on("unexpected-response", (_req, res) => resolve(res.statusCode ?? 0));
+      ws.on("error", () => {});
+    });
+    expect(foreign).toBe(403);
+  });
+
   it("nothing was changed by the refused requests", async () => {
     const [space] = await app.db.owner`select archived_at, title from spaces where id = ${fixture.spaceId}`;
     expect(space).toEqual({ archivedAt: null, title: SECRET_SPACE });
     const [spaces] = await app.db.owner`select count(*)::int as n from spaces`;
     expect(spaces.n).toBe(1);
+    const documents = await app.db.owner`select title, archived_at from documents`;
+    expect(documents).toEqual([{ title: SECRET_DOCUMENT, archivedAt: null }]);
     const [partner] = await app.db.owner`select status from space_partners where tenant_id = ${fixture.partnerId}`;
     expect(partner.status).toBe("active");
     const [invites] = await app.db.owner`select count(*)::int as n from invitations`;

@@ -19,6 +19,11 @@ export const AUDIT_ACTIONS = [
   "partner.removed",
   "partner.left",
   "partner.membersChosen",
+  "document.created",
+  "document.renamed",
+  "document.archived",
+  "document.restored",
+  "document.statusChanged",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

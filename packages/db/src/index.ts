@@ -7,3 +7,4 @@ export * from "./users";
 export * from "./tenants";
 export * from "./invitations";
 export * from "./spaces";
+export * from "./documents";

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { hashPassword } from "@twinning/auth";
+import { bulletList, heading, jsonToYUpdate, table, type DocJSON } from "@twinning/editor";
 import type { Locale, SpaceColor, SpaceIcon, SpaceRole, TenantKind } from "@twinning/domain";
 import type { Sql } from "@twinning/db";
 
@@ -100,6 +101,38 @@ export const DEMO_SPACES: DemoSpace[] = [
   },
 ];
 
+interface SourceDocument {
+  slug: string;
+  type: string;
+  title_da: string;
+  sections: { heading: string; bullets?: string[]; table?: { columns: string[]; rows: (string | null)[][] } }[];
+  tasks: { title_da: string; due: string | null; lead: string; area: string }[];
+}
+export const sourceDocuments: SourceDocument[] = JSON.parse(readFileSync(dataFile("documents.json"), "utf8"));
+
+/** Which demo space each source document lives in. */
+export const DOCUMENT_SPACES: Record<string, string> = {
+  "samarbejdsaftale-bycirklen-wuxi-2016-2019": "Bycirklen–Wuxi samarbejdsaftale 2016–2019",
+  "kina-erhvervsstrategi-2013-2016": "Bycirklen–Wuxi samarbejdsaftale 2016–2019",
+  "handlingsplan-jordsporet-2017-2018": "Jordsporet – Jiangsu",
+  "udvekslingsprogram-uddannelses-og-skolenetvaerk": "Skoleudveksling Bycirklen–Wuxi",
+};
+
+/** A source document as editor content: its title, then each section's heading, bullets and table. */
+export function documentContent(doc: SourceDocument): DocJSON {
+  return {
+    type: "doc",
+    content: [
+      heading(1, doc.title_da),
+      ...doc.sections.flatMap((section) => [
+        heading(2, section.heading),
+        ...(section.bullets?.length ? [bulletList(section.bullets)] : []),
+        ...(section.table ? [table(section.table.columns, section.table.rows)] : []),
+      ]),
+    ],
+  };
+}
+
 /**
  * Loads the demo world. Idempotent: every insert skips what exists, so loading twice changes nothing
  * (and never touches data users have changed since).
@@ -155,6 +188,15 @@ export async function loadDemoWorld(sql: Sql, log: (m: string) => void = () => {
           select ${id}, t.id, ${partner.role}, 'active', now(), now() from tenants t where t.slug = ${partner.slug}
           on conflict do nothing`;
       }
+    }
+    for (const doc of sourceDocuments) {
+      const [space] = await tx<{ id: string }[]>`select id from spaces where title = ${DOCUMENT_SPACES[doc.slug]}`;
+      const [existing] = await tx`select 1 from documents where space_id = ${space.id} and template = ${doc.slug}`;
+      if (existing) continue;
+      const [row] = await tx<{ id: string }[]>`
+        insert into documents (space_id, type, title, language, template, derived_title)
+        values (${space.id}, ${doc.type}, ${doc.title_da}, 'da', ${doc.slug}, ${doc.title_da}) returning id`;
+      await tx`insert into document_snapshots (document_id, state, last_seq) values (${row.id}, ${Buffer.from(jsonToYUpdate(documentContent(doc)))}, 0)`;
     }
   });
   log(`demo world loaded: ${organisations.length} organisations, ${DEMO_USER_TENANTS.length} demo users, ${DEMO_SPACES.length} spaces`);

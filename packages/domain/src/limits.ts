@@ -9,6 +9,11 @@ export const LIMITS = {
   descriptionLength: 2000,
   spaceTitleLength: 160,
   searchLength: 100,
+  documentTitleLength: 200,
+  /** One WebSocket message (bytes): the socket refuses larger frames. */
+  collabMessageBytes: 1024 * 1024,
+  /** A document's encoded Yjs state (bytes). */
+  collabDocumentBytes: 16 * 1024 * 1024,
   /** How long an invitation link stays valid. */
   invitationDays: 14,
 } as const;

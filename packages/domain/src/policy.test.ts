@@ -119,3 +119,24 @@ describe("permission policy: tenants", () => {
     expect(ACTIONS.filter((a) => can(null, a, { type: "tenant", tenantId: HOST }))).toEqual([]);
   });
 });
+
+describe("permission policy: documents", () => {
+  const ACTIONS = ["document.view", "document.comment", "document.edit", "document.manage"] as const;
+  const allowedOn = (a: Actor, document: { archived: boolean; status: "draft" | "in_review" | "approved" | "signed" }, s = space()) =>
+    ACTIONS.filter((action) => can(a, action, { type: "document", space: s, document }));
+  const draft = { archived: false, status: "draft" as const };
+
+  it("follows the space role: editors edit, commenters comment, viewers read", () => {
+    expect(allowedOn(actor([{ tenantId: PARTNER, role: "member" }]), draft, space({}, { role: "editor" }))).toEqual([...ACTIONS]);
+    expect(allowedOn(actor([{ tenantId: PARTNER, role: "member" }]), draft, space({}, { role: "commenter" }))).toEqual(["document.view", "document.comment"]);
+    expect(allowedOn(actor([{ tenantId: PARTNER, role: "member" }]), draft, space({}, { role: "viewer" }))).toEqual(["document.view"]);
+    expect(allowedOn(actor([{ tenantId: OTHER, role: "owner" }]), draft)).toEqual([]);
+  });
+  it("signed and archived documents are read-only; only host admins may reopen a signed one", () => {
+    const signed = { archived: false, status: "signed" as const };
+    expect(allowedOn(actor([{ tenantId: PARTNER, role: "owner" }]), signed)).toEqual(["document.view", "document.comment"]);
+    expect(allowedOn(actor([{ tenantId: HOST, role: "admin" }]), signed)).toEqual(["document.view", "document.comment", "document.manage"]);
+    expect(allowedOn(actor([{ tenantId: HOST, role: "member" }]), { archived: true, status: "draft" })).toEqual(["document.view", "document.manage"]);
+    expect(allowedOn(actor([{ tenantId: HOST, role: "admin" }]), draft, space({ archived: true }))).toEqual(["document.view"]);
+  });
+});

@@ -1,5 +1,5 @@
 import { canManageMembers } from "./tenant-rules";
-import type { PartnerStatus, SpaceRole, TenantRole } from "./vocabulary";
+import type { DocumentStatus, PartnerStatus, SpaceRole, TenantRole } from "./vocabulary";
 
 /**
  * The one permission policy: "may this user do this action on this resource", answered from facts the
@@ -43,13 +43,22 @@ export type SpaceAction =
   | "space.viewAudit"
   | "space.invitePartner"
   | "space.archive";
+/** Documents: `edit` also needs the document unarchived and unsigned; `manage` renames, archives, sets status. */
+export type DocumentAction = "document.view" | "document.comment" | "document.edit" | "document.manage";
+
+export interface DocumentFacts {
+  archived: boolean;
+  status: DocumentStatus;
+}
+
 /** Acting for one partner tenant in a space: accept/decline its invitation, choose members, leave. */
 export type PartnerAction = "partner.respond" | "partner.chooseMembers" | "partner.leave";
 
 export type Resource =
   | { type: "tenant"; tenantId: string }
   | { type: "space"; space: SpaceFacts }
-  | { type: "partner"; space: SpaceFacts; tenantId: string };
+  | { type: "partner"; space: SpaceFacts; tenantId: string }
+  | { type: "document"; space: SpaceFacts; document: DocumentFacts };
 
 const ACCESS_RANK: Record<SpaceAccess, number> = { manage: 4, edit: 3, comment: 2, view: 1 };
 const SPACE_ROLE_ACCESS: Record<SpaceRole, SpaceAccess> = { editor: "edit", commenter: "comment", viewer: "view" };
@@ -91,7 +100,7 @@ export function spaceAccess(actor: Actor, space: SpaceFacts): SpaceAccess | null
 }
 
 /** The policy itself. */
-export function can(actor: Actor | null, action: TenantAction | SpaceAction | PartnerAction, resource: Resource): boolean {
+export function can(actor: Actor | null, action: TenantAction | SpaceAction | PartnerAction | DocumentAction, resource: Resource): boolean {
   if (!actor) return false;
   switch (resource.type) {
     case "tenant": {
@@ -120,6 +129,23 @@ export function can(actor: Actor | null, action: TenantAction | SpaceAction | Pa
           return access === "manage" && writable;
         case "space.invitePartner":
           return access === "manage" && writable && !resource.space.private;
+        default:
+          return false;
+      }
+    }
+    case "document": {
+      const space = { type: "space" as const, space: resource.space };
+      const locked = resource.document.archived || resource.document.status === "signed";
+      switch (action) {
+        case "document.view":
+          return can(actor, "space.view", space);
+        case "document.comment":
+          return can(actor, "space.comment", space) && !resource.document.archived;
+        case "document.edit":
+          return can(actor, "space.edit", space) && !locked;
+        case "document.manage":
+          // Signed documents are final: only the host's admins may reopen them.
+          return can(actor, "space.edit", space) && (resource.document.status !== "signed" || can(actor, "space.manage", space));
         default:
           return false;
       }

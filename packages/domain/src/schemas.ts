@@ -1,6 +1,17 @@
 import { z } from "zod";
 import { LIMITS } from "./limits";
-import { COUNTRIES, LOCALES, SPACE_COLORS, SPACE_ICONS, SPACE_ROLES, TENANT_KINDS, TENANT_ROLES } from "./vocabulary";
+import {
+  COUNTRIES,
+  DOCUMENT_STATUSES,
+  DOCUMENT_TEMPLATES,
+  DOCUMENT_TYPES,
+  LOCALES,
+  SPACE_COLORS,
+  SPACE_ICONS,
+  SPACE_ROLES,
+  TENANT_KINDS,
+  TENANT_ROLES,
+} from "./vocabulary";
 
 /**
  * Form schemas shared by server actions and the browser (Conform). Messages are i18n keys
@@ -108,4 +119,20 @@ export const chooseMembersSchema = z.object({
   intent: z.literal("choose"),
   selection: z.enum(["all", "chosen"], { error: "required" }),
   userIds: z.array(z.string().min(1)).max(500).optional().default([]),
+});
+
+export const createDocumentSchema = z.object({
+  template: z.enum(DOCUMENT_TEMPLATES, { error: "required" }),
+  title: trimmed(LIMITS.documentTitleLength),
+  type: z.enum(DOCUMENT_TYPES, { error: "required" }),
+  language: z.enum(LOCALES, { error: "required" }),
+});
+
+export const renameDocumentSchema = z.object({ intent: z.literal("rename"), title: trimmed(LIMITS.documentTitleLength) });
+export const documentStatusSchema = z.object({ intent: z.literal("status"), status: z.enum(DOCUMENT_STATUSES, { error: "required" }) });
+export const documentFilterSchema = z.object({
+  type: z.enum(DOCUMENT_TYPES).optional().catch(undefined),
+  status: z.enum(DOCUMENT_STATUSES).optional().catch(undefined),
+  language: z.enum(LOCALES).optional().catch(undefined),
+  archived: z.literal("1").optional().catch(undefined),
 });

@@ -31,3 +31,24 @@ export type SpaceColor = (typeof SPACE_COLORS)[number];
 
 export const SPACE_ICONS = ["handshake", "school", "leaf", "building", "globe", "book"] as const;
 export type SpaceIcon = (typeof SPACE_ICONS)[number];
+
+export const DOCUMENT_TYPES = ["agreement", "mou", "action_plan", "exchange_programme", "strategy", "minutes", "report", "note"] as const;
+export type DocumentType = (typeof DOCUMENT_TYPES)[number];
+
+/** A document's life: draft → in review → approved → signed (signed documents are locked). */
+export const DOCUMENT_STATUSES = ["draft", "in_review", "approved", "signed"] as const;
+export type DocumentStatus = (typeof DOCUMENT_STATUSES)[number];
+
+/** Templates a new document can start from (their content lives in @twinning/editor). */
+export const DOCUMENT_TEMPLATES = ["blank", "agreement", "strategy", "action_plan", "exchange_programme", "minutes"] as const;
+export type DocumentTemplate = (typeof DOCUMENT_TEMPLATES)[number];
+
+/** Presence colours (white initials on them meet WCAG AA contrast). */
+export const PRESENCE_COLORS = ["#1f5f8b", "#2e7d32", "#6a1b9a", "#b71c1c", "#00695c", "#ad1457", "#4527a0", "#8d4e00"] as const;
+
+/** A user's stable presence colour. */
+export function colorFor(userId: string): string {
+  let hash = 0;
+  for (const char of userId) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
+  return PRESENCE_COLORS[hash % PRESENCE_COLORS.length];
+}

@@ -1,0 +1,81 @@
+import { Form, Link } from "@remix-run/react";
+import { DOCUMENT_STATUSES, DOCUMENT_TYPES, LOCALES } from "@twinning/domain";
+import type { DocumentListing } from "@twinning/db";
+import { useT } from "~/lib/i18n";
+
+type Listing = Omit<DocumentListing, "createdAt" | "lastEditedAt" | "archivedAt"> & { lastEditedAt: string | Date | null };
+
+/** A space's documents with filters (type, status, language, archived) that work without JavaScript. */
+export function DocumentList({ spaceId, documents, filter }: { spaceId: string; documents: Listing[]; filter: { type?: string; status?: string; language?: string; archived?: string } }) {
+  const { t, date } = useT();
+  return (
+    <>
+      <Form method="get" className="inline-form filters" aria-label={t("document.filters")}>
+        <label htmlFor="filter-type">{t("document.type")}</label>
+        <select id="filter-type" name="type" defaultValue={filter.type ?? ""}>
+          <option value="">{t("document.any")}</option>
+          {DOCUMENT_TYPES.map((type) => (
+            <option key={type} value={type}>
+              {t(`documentTypes.${type}`)}
+            </option>
+          ))}
+        </select>
+        <label htmlFor="filter-status">{t("document.status")}</label>
+        <select id="filter-status" name="status" defaultValue={filter.status ?? ""}>
+          <option value="">{t("document.any")}</option>
+          {DOCUMENT_STATUSES.map((status) => (
+            <option key={status} value={status}>
+              {t(`documentStatuses.${status}`)}
+            </option>
+          ))}
+        </select>
+        <label htmlFor="filter-language">{t("document.language")}</label>
+        <select id="filter-language" name="language" defaultValue={filter.language ?? ""}>
+          <option value="">{t("document.any")}</option>
+          {LOCALES.map((l) => (
+            <option key={l} value={l}>
+              {t(`languages.${l}`)}
+            </option>
+          ))}
+        </select>
+        <span className="field checkbox">
+          <input type="checkbox" id="filter-archived" name="archived" value="1" defaultChecked={filter.archived === "1"} />
+          <label htmlFor="filter-archived">{t("document.showArchived")}</label>
+        </span>
+        <button type="submit" className="secondary">
+          {t("document.filter")}
+        </button>
+      </Form>
+      {documents.length ? (
+        <div className="table-wrap">
+          <table aria-labelledby="documents-heading">
+            <thead>
+              <tr>
+                <th scope="col">{t("document.title")}</th>
+                <th scope="col">{t("document.type")}</th>
+                <th scope="col">{t("document.status")}</th>
+                <th scope="col">{t("document.language")}</th>
+                <th scope="col">{t("document.lastEdited")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {documents.map((d) => (
+                <tr key={d.id}>
+                  <td>
+                    <Link to={`/s/${spaceId}/docs/${d.id}`}>{d.title}</Link>
+                  </td>
+                  <td>{t(`documentTypes.${d.type}`)}</td>
+                  <td>{t(`documentStatuses.${d.status}`)}</td>
+                  <td lang={d.language}>{t(`languages.${d.language}`)}</td>
+                  <td>{d.lastEditedAt ? t("document.editedBy", { name: d.lastEditorName ?? "—", date: date(d.lastEditedAt) }) : "—"}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : (
+        <p className="muted">{t("space.noDocuments")}</p>
+      )}
+    </>
+  );
+}

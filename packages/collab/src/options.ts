@@ -1,0 +1,104 @@
+import type * as Y from "yjs";
+import type { CollabPersistence } from "./persistence";
+
+/** Who is on a connection: established by the caller's authenticated, authorised upgrade. */
+export interface CollabIdentity {
+  userId: string;
+  name: string;
+  tenantName: string;
+  color: string;
+  /** Viewers, commenters, archived or signed documents: updates are dropped, presence flows. */
+  readOnly: boolean;
+  spaceId: string;
+}
+
+/** What every awareness state's `user` field is overwritten with, so nobody can pose as someone else. */
+export interface AwarenessUser {
+  userId: string;
+  name: string;
+  tenantName: string;
+  color: string;
+}
+
+/** The subset of a pino logger used here (a pino `Logger` fits). */
+export interface CollabLog {
+  debug(fields: object, message?: string): void;
+  info(fields: object, message?: string): void;
+  warn(fields: object, message?: string): void;
+  error(fields: object, message?: string): void;
+}
+
+/** Defences and sizes. Every field has a default (`DEFAULT_LIMITS`). */
+export interface CollabLimits {
+  /** Largest frame accepted; create the WebSocketServer with `maxPayload` equal to this. */
+  maxMessageBytes: number;
+  /** An update that would grow the encoded document above this closes its connection. */
+  maxDocumentBytes: number;
+  /** Largest JSON of one client's awareness state. */
+  maxAwarenessStateBytes: number;
+  /** Awareness client ids one connection may control (one per Y.Doc on the client). */
+  maxAwarenessClients: number;
+  /** Token bucket: messages per `rateWindowMs` (awareness echoes that change nothing are free). */
+  rateMessages: number;
+  /** Token bucket: bytes per `rateWindowMs`, counting every frame. */
+  rateBytes: number;
+  rateWindowMs: number;
+  /** Frames a connection may send while its document loads, and their total size. */
+  maxQueuedMessages: number;
+  maxQueuedBytes: number;
+  /** Unsent bytes buffered for a slow client before it is closed. */
+  maxBufferedBytes: number;
+  /** Log rows after which the log is folded into the snapshot. */
+  compactAfterUpdates: number;
+}
+
+/** Delays. Every field has a default (`DEFAULT_TIMING`). */
+export interface CollabTiming {
+  /** How long an unused document stays loaded after its last client left. */
+  unloadGraceMs: number;
+  /** `onDerive` runs this long after the last change… */
+  deriveDebounceMs: number;
+  /** …but at least this often while changes keep coming. */
+  deriveMaxWaitMs: number;
+  /** Ping interval; a connection that did not answer the previous ping is dropped. */
+  heartbeatMs: number;
+}
+
+/** Defaults of {@link CollabLimits}. */
+export const DEFAULT_LIMITS: CollabLimits = {
+  maxMessageBytes: 1024 * 1024,
+  maxDocumentBytes: 16 * 1024 * 1024,
+  maxAwarenessStateBytes: 16 * 1024,
+  maxAwarenessClients: 4,
+  rateMessages: 300,
+  rateBytes: 32 * 1024 * 1024,
+  rateWindowMs: 10_000,
+  maxQueuedMessages: 100,
+  maxQueuedBytes: 4 * 1024 * 1024,
+  maxBufferedBytes: 16 * 1024 * 1024,
+  compactAfterUpdates: 300,
+};
+
+/** Defaults of {@link CollabTiming}. */
+export const DEFAULT_TIMING: CollabTiming = {
+  unloadGraceMs: 10_000,
+  deriveDebounceMs: 2_000,
+  deriveMaxWaitMs: 10_000,
+  heartbeatMs: 30_000,
+};
+
+/** Recomputes derived data (title, plain text, outline) from a document; errors are logged. */
+export type DeriveHook = (documentId: string, doc: Y.Doc) => void | Promise<void>;
+
+/** Told the highest sequence number of each committed batch (e.g. to NOTIFY other instances). */
+export type PersistedHook = (documentId: string, seq: number) => void;
+
+/** Options of {@link CollabServer}. */
+export interface CollabServerOptions {
+  persistence: CollabPersistence;
+  log: CollabLog;
+  limits?: Partial<CollabLimits>;
+  timing?: Partial<CollabTiming>;
+  onDerive?: DeriveHook;
+  onPersisted?: PersistedHook;
+}

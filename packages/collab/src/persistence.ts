@@ -1,0 +1,35 @@
+/** One row to append to a document's update log. */
+export interface LogEntry {
+  update: Uint8Array;
+  userId: string;
+}
+
+/** A stored document: updates to apply in order (snapshot first), and the highest seq among them. */
+export interface StoredDocument {
+  updates: Uint8Array[];
+  lastSeq: number;
+  /** Log rows not yet folded into the snapshot. */
+  logRows: number;
+}
+
+/** What one compaction did. */
+export interface CompactionResult {
+  compactedRows: number;
+  lastSeq: number;
+  snapshotBytes: number;
+}
+
+/**
+ * Where documents live. `PgPersistence` is the implementation; the interface lets tests wrap it
+ * (slow loads, counting) without a second database.
+ */
+export interface CollabPersistence {
+  /** Snapshot plus every remaining log row, read consistently. */
+  load(documentId: string): Promise<StoredDocument>;
+  /** Appends and commits rows in one statement; returns their sequence numbers in order. */
+  append(documentId: string, entries: LogEntry[]): Promise<number[]>;
+  /** What was stored after `afterSeq` (and the row `alsoSeq`, in case it committed late). */
+  readSince(documentId: string, afterSeq: number, alsoSeq?: number): Promise<StoredDocument>;
+  /** Folds the log into the snapshot in one transaction. */
+  compact(documentId: string): Promise<CompactionResult>;
+}

@@ -1,0 +1,92 @@
+import * as awarenessProtocol from "y-protocols/awareness";
+import type * as Y from "yjs";
+import { AWARENESS_STATE_TOO_BIG, guardAwarenessUpdate } from "./awareness-guard";
+import { CloseCodes } from "./close-codes";
+import { Connection } from "./connection";
+import type { CollabLimits } from "./options";
+import { awarenessFrame } from "./protocol";
+
+/**
+ * A room's awareness (who is here, cursors). Each client id belongs to the connection that first set
+ * it; other connections cannot change or remove it, and every state carries its owner's server-known
+ * identity in `user`.
+ */
+export class Presence {
+  readonly awareness: awarenessProtocol.Awareness;
+  private readonly owners = new Map<number, Connection>();
+  private changes = 0;
+
+  constructor(
+    doc: Y.Doc,
+    private readonly limits: CollabLimits,
+    private readonly broadcast: (frame: Uint8Array) => void,
+  ) {
+    this.awareness = new awarenessProtocol.Awareness(doc);
+    // The server itself is nobody.
+    this.awareness.setLocalState(null);
+    this.awareness.on("update", this.onUpdate);
+  }
+
+  /** Applies an awareness frame's payload from `connection`, closing it when the payload is bad. */
+  receive(connection: Connection, update: Uint8Array): void {
+    let guarded;
+    try {
+      guarded = guardAwarenessUpdate(update, connection.user, (id) => this.mayControl(connection, id), this.limits.maxAwarenessStateBytes);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      return connection.close(message === AWARENESS_STATE_TOO_BIG ? CloseCodes.MessageTooBig : CloseCodes.Malformed, `awareness: ${message}`);
+    }
+    if (!guarded) return;
+    const before = this.changes;
+    awarenessProtocol.applyAwarenessUpdate(this.awareness, guarded, connection);
+    // Only messages that changed something cost a token: the stock client echoes every state it receives.
+    if (this.changes !== before) connection.charge();
+  }
+
+  /** Withdraws every state `connection` controls (told to everyone). */
+  remove(connection: Connection): void {
+    const ids = [...connection.awarenessClients];
+    for (const id of ids) if (this.owners.get(id) === connection) this.owners.delete(id);
+    connection.awarenessClients.clear();
+    awarenessProtocol.removeAwarenessStates(this.awareness, ids, null);
+  }
+
+  /** Every current state, or null when nobody is present. */
+  allStatesFrame(): Uint8Array | null {
+    const ids = [...this.awareness.getStates().keys()];
+    return ids.length === 0 ? null : awarenessFrame(awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids));
+  }
+
+  destroy(): void {
+    this.awareness.off("update", this.onUpdate);
+    this.awareness.destroy();
+    this.owners.clear();
+  }
+
+  private mayControl(connection: Connection, clientId: number): boolean {
+    const owner = this.owners.get(clientId);
+    if (owner) return owner === connection;
+    return connection.awarenessClients.size < this.limits.maxAwarenessClients;
+  }
+
+  private readonly onUpdate = (
+    { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
+    origin: unknown,
+  ): void => {
+    if (origin instanceof Connection) {
+      this.changes++;
+      // Claimed on any applied state, not only "added": a reconnecting client reuses its id.
+      for (const id of [...added, ...updated]) {
+        if (!this.awareness.getStates().has(id)) continue;
+        this.owners.set(id, origin);
+        origin.awarenessClients.add(id);
+      }
+      for (const id of removed) {
+        if (this.owners.get(id) === origin) this.owners.delete(id);
+        origin.awarenessClients.delete(id);
+      }
+    }
+    // To the sender too: the stock client treats 30 s without any message as a dead connection.
+    this.broadcast(awarenessFrame(awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...added, ...updated, ...removed])));
+  };
+}

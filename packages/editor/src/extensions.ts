@@ -1,0 +1,18 @@
+import type { AnyExtension } from "@tiptap/core";
+import { TaskItem, TaskList } from "@tiptap/extension-list";
+import { TableKit } from "@tiptap/extension-table";
+import { StarterKit } from "@tiptap/starter-kit";
+
+/**
+ * The document schema's extensions, the same in the browser (with collaboration added) and on the
+ * server (derived data, templates, exports). Undo/redo is off: the Yjs undo manager does it, so each
+ * user undoes only their own changes.
+ */
+export function schemaExtensions(): AnyExtension[] {
+  return [
+    StarterKit.configure({ undoRedo: false, link: { openOnClick: false, autolink: true } }),
+    TaskList,
+    TaskItem.configure({ nested: true }),
+    TableKit.configure({ table: { resizable: false } }),
+  ];
+}

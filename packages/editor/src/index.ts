@@ -1,0 +1,4 @@
+export * from "./extensions";
+export * from "./schema";
+export * from "./derive";
+export * from "./templates";

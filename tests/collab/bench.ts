@@ -1,0 +1,328 @@
+/**
+ * Benchmark of @twinning/collab against the reference server (@y/websocket-server), same load, same run:
+ *   node --import tsx tests/collab/bench.ts [--big 20] [--docs 20] [--per-doc 3] [--seconds 20] [--rate 5] [--cursors]
+ * The servers run in this process (so process.cpuUsage is the server's); the stock y-websocket clients
+ * run in a child process. Everything listens on 127.0.0.1; the embedded PostgreSQL lives in a temp dir.
+ */
+import { fork, type ChildProcess } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { createServer, type IncomingMessage } from "node:http";
+import { createServer as createNetServer, type AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
+import { pino } from "pino";
+import { WebSocket, WebSocketServer } from "ws";
+import { WebsocketProvider } from "y-websocket";
+import * as Y from "yjs";
+import { createSql, ensureDatabase, startEmbedded, type Sql } from "@twinning/db";
+import { CollabServer, PgPersistence } from "../../packages/collab/src/index";
+
+interface Plan {
+  url: string;
+  bigDoc: string;
+  big: number;
+  docs: string[];
+  perDoc: number;
+  seconds: number;
+  rate: number;
+  cursors: boolean;
+}
+
+interface ClientReport {
+  keystrokes: number;
+  samples: number;
+  expected: number;
+  p50: number;
+  p99: number;
+  converged: boolean;
+}
+
+interface Figures extends ClientReport {
+  cpuMs: number;
+  heapPerDocKiB: number;
+  rssPerDocKiB: number;
+  postgresCpuMs?: number;
+  rowsAtEnd?: number;
+  rowsAfterCompaction?: number;
+  updatesWritten?: number;
+}
+
+const arg = (name: string, fallback: number) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
+};
+
+if (process.argv.includes("--child")) runClients();
+else await main();
+
+async function main(): Promise<void> {
+  setFlagsFromString("--expose-gc");
+  const gc = runInNewContext("gc") as () => void;
+  const shape = {
+    big: arg("big", 20),
+    docCount: arg("docs", 20),
+    perDoc: arg("per-doc", 3),
+    seconds: arg("seconds", 20),
+    rate: arg("rate", 5),
+    cursors: process.argv.includes("--cursors"),
+  };
+  const dataDir = mkdtempSync(join(tmpdir(), "twinning-bench-pg-"));
+  const cluster = await startEmbedded({ dataDir, port: await freePort() });
+  await ensureDatabase(cluster.urlFor("postgres"), "bench");
+  const sql = createSql(cluster.urlFor("bench"));
+  try {
+    await sql.unsafe(readFileSync(new URL("../../packages/collab/schema.sql", import.meta.url), "utf8"));
+    console.log(`load: 1 document × ${shape.big} clients + ${shape.docCount} documents × ${shape.perDoc} clients, ${shape.rate} keystrokes/s each, ${shape.seconds} s${shape.cursors ? ", cursor presence on every keystroke" : ""}`);
+    const ours = await measure("@twinning/collab", shape, gc, sql, dataDir);
+    const reference = await measure("@y/websocket-server", shape, gc, null, dataDir);
+    printTable(ours, reference);
+  } finally {
+    await sql.end({ timeout: 5 });
+    await cluster.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** One server under the load. `sql` null: the reference server (memory only, as it ships). */
+async function measure(name: string, shape: { big: number; docCount: number; perDoc: number; seconds: number; rate: number; cursors: boolean }, gc: () => void, sql: Sql | null, dataDir: string): Promise<Figures> {
+  console.log(`\nrunning ${name}…`);
+  let collab: CollabServer | null = null;
+  let onConnection: (ws: WebSocket, req: IncomingMessage, docName: string) => void;
+  if (sql) {
+    const inner = new PgPersistence(sql);
+    const times: number[] = [];
+    const sizes: number[] = [];
+    (globalThis as any).probe = () => { times.sort((a, b) => a - b); sizes.sort((a,b)=>a-b); console.log("append p50", times[Math.floor(times.length/2)], "p99", times[Math.floor(times.length*0.99)], "max", times.at(-1), "n", times.length, "batch p50", sizes[Math.floor(sizes.length/2)], "max", sizes.at(-1)); };
+    const persistence = { load: (id: string) => inner.load(id), readSince: (id: string, a: number, b?: number) => inner.readSince(id, a, b), compact: async (id: string) => { const t = performance.now(); const r = await inner.compact(id); console.log("compact", id.slice(0,4), (performance.now()-t).toFixed(1)); return r; }, append: async (id: string, e: any[]) => { const t = performance.now(); const r = await inner.append(id, e); times.push(performance.now() - t); sizes.push(e.length); return r; } };
+    const server = new CollabServer({ persistence, log: pino({ level: "warn" }) });
+    collab = server;
+    onConnection = (ws, req, docName) => {
+      const user = new URL(req.url ?? "/", "http://localhost").searchParams.get("user") ?? "bench";
+      server.handleConnection(ws, docName, { userId: user, name: user, tenantName: "Bench", color: "#000000", readOnly: false, spaceId: "bench" });
+    };
+  } else {
+    const { setupWSConnection } = await import("@y/websocket-server/utils");
+    onConnection = (ws, req, docName) => setupWSConnection(ws, req, { docName });
+  }
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
+  const http = createServer((_req, res) => res.writeHead(404).end());
+  http.on("upgrade", (req, socket, head) => {
+    const match = /^\/collab\/([^/?]+)/.exec(req.url ?? "");
+    if (!match) return socket.destroy();
+    wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, req, match[1]));
+  });
+  await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
+  const plan: Plan = {
+    url: `ws://127.0.0.1:${(http.address() as AddressInfo).port}/collab`,
+    bigDoc: randomUUID(),
+    big: shape.big,
+    docs: Array.from({ length: shape.docCount }, () => randomUUID()),
+    perDoc: shape.perDoc,
+    seconds: shape.seconds,
+    rate: shape.rate,
+    cursors: shape.cursors,
+  };
+
+  gc();
+  const heapBefore = process.memoryUsage().heapUsed;
+  const rssBefore = process.memoryUsage().rss;
+  const child = fork(fileURLToPath(import.meta.url), ["--child"]);
+  child.send(plan);
+  await nextMessage(child, "ready");
+  const cpuBefore = process.cpuUsage();
+  const pgBefore = postgresCpuMs(dataDir);
+  child.send("go");
+  const report = (await nextMessage(child, "done")) as ClientReport;
+  const cpu = process.cpuUsage(cpuBefore);
+  (globalThis as any).probe?.();
+  const pgCpu = postgresCpuMs(dataDir) - pgBefore;
+  gc();
+  const loadedDocs = plan.docs.length + 1;
+  const heapPerDocKiB = (process.memoryUsage().heapUsed - heapBefore) / 1024 / loadedDocs;
+  const rssPerDocKiB = (process.memoryUsage().rss - rssBefore) / 1024 / loadedDocs;
+  const figures: Figures = { ...report, cpuMs: (cpu.user + cpu.system) / 1000, heapPerDocKiB, rssPerDocKiB };
+  if (sql && collab) {
+    figures.postgresCpuMs = pgCpu;
+    figures.rowsAtEnd = await countRows(sql);
+    const [{ max }] = await sql<{ max: string | null }[]>`select (select max(seq) from document_updates) as max`;
+    figures.updatesWritten = Number(max ?? 0);
+  }
+  child.send("exit");
+  await new Promise((resolve) => child.once("exit", resolve));
+  if (collab) {
+    await collab.destroy();
+    figures.rowsAfterCompaction = await countRows(sql!);
+  }
+  for (const ws of wss.clients) ws.terminate();
+  wss.close();
+  http.closeAllConnections();
+  await new Promise((resolve) => http.close(resolve));
+  return figures;
+}
+
+function printTable(ours: Figures, reference: Figures): void {
+  const rows: [string, number | undefined, number | undefined, boolean][] = [
+    ["keystrokes typed", ours.keystrokes, reference.keystrokes, false],
+    ["remote deliveries measured", ours.samples, reference.samples, false],
+    ["remote deliveries expected", ours.expected, reference.expected, false],
+    ["latency p50 (ms)", ours.p50, reference.p50, true],
+    ["latency p99 (ms)", ours.p99, reference.p99, true],
+    ["server CPU (ms, this process)", ours.cpuMs, reference.cpuMs, true],
+    ["PostgreSQL CPU (ms)", ours.postgresCpuMs, undefined, false],
+    ["heapUsed per loaded doc (KiB)", ours.heapPerDocKiB, reference.heapPerDocKiB, true],
+    ["rss per loaded doc (KiB)", ours.rssPerDocKiB, reference.rssPerDocKiB, true],
+    ["updates written to the log", ours.updatesWritten, undefined, false],
+    ["log rows at end of load", ours.rowsAtEnd, undefined, false],
+    ["log rows after unload compaction", ours.rowsAfterCompaction, undefined, false],
+  ];
+  const fmt = (n: number | undefined) => (n === undefined ? "—" : Number.isInteger(n) ? String(n) : n.toFixed(1));
+  const table = [["figure", "@twinning/collab", "@y/websocket-server", "ratio"]];
+  for (const [label, a, b, ratio] of rows) table.push([label, fmt(a), fmt(b), ratio && a !== undefined && b ? (a / b).toFixed(2) : ""]);
+  table.push(["all documents converged", String(ours.converged), String(reference.converged), ""]);
+  const widths = table[0].map((_, i) => Math.max(...table.map((r) => r[i].length)));
+  console.log("");
+  for (const row of table) console.log(row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join("  "));
+}
+
+/** The child: stock y-websocket clients typing, measuring when each keystroke shows up elsewhere. */
+function runClients(): void {
+  process.once("message", async (plan: Plan) => {
+    const groups = [{ id: plan.bigDoc, n: plan.big }, ...plan.docs.map((id) => ({ id, n: plan.perDoc }))];
+    const latencies: number[] = [];
+    let keystrokes = 0;
+    let expected = 0;
+    const clients: { doc: Y.Doc; provider: WebsocketProvider; group: number }[] = [];
+    // Per group: sender client id → time each clock (one character each) was typed.
+    const sentAt = groups.map(() => new Map<number, number[]>());
+    groups.forEach((g, gi) => {
+      for (let i = 0; i < g.n; i++) {
+        const doc = new Y.Doc();
+        const provider = new WebsocketProvider(plan.url, g.id, doc, {
+          WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+          params: { user: `u${gi}-${i}` },
+          disableBc: true,
+        });
+        provider.messageHandlers[100] = () => {};
+        const seen = new Map<number, number>();
+        doc.on("update", (update: Uint8Array, origin: unknown) => {
+          if (origin !== provider) return;
+          const now = performance.now();
+          for (const [client, to] of Y.parseUpdateMeta(update).to) {
+            const times = sentAt[gi].get(client);
+            const from = seen.get(client) ?? 0;
+            if (!times || to <= from) continue;
+            for (let c = from; c < to; c++) if (times[c] !== undefined) latencies.push(now - times[c]);
+            seen.set(client, to);
+          }
+        });
+        clients.push({ doc, provider, group: gi });
+      }
+    });
+    await until(() => clients.every((c) => c.provider.synced), 30_000);
+    process.send!("ready");
+    await new Promise((resolve) => process.once("message", resolve));
+    const deadline = performance.now() + plan.seconds * 1000;
+    await Promise.all(
+      clients.map(async ({ doc, provider, group }) => {
+        const text = doc.getText("body");
+        const times: number[] = [];
+        sentAt[group].set(doc.clientID, times);
+        await sleep(Math.random() * 1000);
+        while (performance.now() < deadline) {
+          const at = Math.floor(Math.random() * (text.length + 1));
+          times[Y.getState(doc.store, doc.clientID)] = performance.now();
+          text.insert(at, String.fromCharCode(97 + Math.floor(Math.random() * 26)));
+          if (plan.cursors) provider.awareness.setLocalStateField("cursor", { at });
+          keystrokes++;
+          expected += groups[group].n - 1;
+          await sleep((1000 / plan.rate) * (0.7 + Math.random() * 0.6));
+        }
+      }),
+    );
+    const converged = await until(
+      () => groups.every((_, gi) => new Set(clients.filter((c) => c.group === gi).map((c) => c.doc.getText("body").toString())).size === 1),
+      10_000,
+    );
+    latencies.sort((a, b) => a - b);
+    const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? NaN;
+    const report: ClientReport = { keystrokes, samples: latencies.length, expected, p50: pct(0.5), p99: pct(0.99), converged };
+    process.send!({ type: "done", report });
+    await new Promise((resolve) => process.once("message", resolve));
+    for (const c of clients) {
+      c.provider.destroy();
+      c.doc.destroy();
+    }
+    process.exit(0);
+  });
+}
+
+function nextMessage(child: ChildProcess, type: string): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (message: unknown) => {
+      if (message === type) resolve(undefined);
+      else if (typeof message === "object" && message !== null && (message as { type?: string }).type === type) resolve((message as { report: unknown }).report);
+      else return;
+      child.off("message", onMessage);
+    };
+    child.on("message", onMessage);
+    child.once("exit", (code) => reject(new Error(`client process exited (${code})`)));
+  });
+}
+
+/**
+ * CPU time (ms) of the embedded cluster in `dataDir` from /proc: the postmaster (found by its -D
+ * argument), its live children, and the children it has reaped.
+ */
+function postgresCpuMs(dataDir: string): number {
+  const stats = new Map<number, string[]>();
+  let postmaster = 0;
+  for (const entry of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
+    try {
+      const pid = Number(entry);
+      stats.set(pid, readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" "));
+      const cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8");
+      if (cmdline.includes("postgres") && cmdline.includes(dataDir)) postmaster = pid;
+    } catch {
+      // The process ended meanwhile.
+    }
+  }
+  let ticks = 0;
+  for (const [pid, f] of stats) {
+    if (pid === postmaster) ticks += Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]);
+    else if (Number(f[1]) === postmaster) ticks += Number(f[11]) + Number(f[12]);
+  }
+  return ticks * 10; // USER_HZ is 100 on Linux
+}
+
+async function countRows(sql: Sql): Promise<number> {
+  const [{ n }] = await sql<{ n: number }[]>`select count(*)::int as n from document_updates`;
+  return n;
+}
+
+async function until(predicate: () => boolean, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) return false;
+    await sleep(20);
+  }
+  return true;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createNetServer();
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+    server.on("error", reject);
+  });
+}

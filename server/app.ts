@@ -17,6 +17,7 @@ import type { AppContext } from "./context";
 import { originCheck } from "./csrf";
 import { errorPage } from "./error-page";
 import { mountCollab } from "./collab";
+import { createEventHub, type EventHub } from "./events";
 import { createLogger } from "./logger";
 import { createMailer } from "./mailer";
 
@@ -28,6 +29,7 @@ export interface RunningApp {
   server: Server;
   db: Database;
   collab: CollabServer;
+  events: EventHub;
   auth: Auth;
   log: Logger;
   /** Graceful stop: no new connections, finish requests, close the pool, stop the embedded database. */
@@ -118,6 +120,7 @@ export async function startApp(config: Config, log: Logger = createLogger(config
       getLoadContext: (req, res): AppContext => ({
         sql: db.sql,
         tx: (fn) => inTransaction(db, res.locals.twinning.user?.id ?? null, fn),
+        events,
         auth,
         config,
         mailer,
@@ -131,6 +134,7 @@ export async function startApp(config: Config, log: Logger = createLogger(config
 
   app.use(errorPage);
 
+  const events = await createEventHub(db, log);
   const collab = await mountCollab({ httpServer, db, auth, log, allowedOrigins: config.allowedOrigins, timing: config.collabTiming });
 
   await new Promise<void>((resolve) => httpServer.listen(config.port, config.host, resolve));
@@ -150,6 +154,7 @@ export async function startApp(config: Config, log: Logger = createLogger(config
     auth,
     log,
     collab: collab.collab,
+    events,
     close() {
       closing ??= (async () => {
         clearInterval(sweep);
@@ -159,7 +164,8 @@ export async function startApp(config: Config, log: Logger = createLogger(config
           // Requests still running after 10 s are cut off rather than holding shutdown forever.
           setTimeout(() => httpServer.closeAllConnections(), 10_000).unref();
         });
-        // Documents are stored and compacted before the database goes.
+        // Event streams end, and documents are stored and compacted, before the database goes.
+        await events.close();
         await collab.close();
         await closeVite();
         await db.close();

@@ -3,6 +3,7 @@ import type { Auth, SessionUser } from "@twinning/auth";
 import type { Sql, TransactionSql } from "@twinning/db";
 import type { Locale } from "@twinning/domain";
 import type { Config } from "./config";
+import type { EventHub } from "./events";
 import type { Mailer } from "./mailer";
 
 /** What every Remix loader and action receives as `context`, built once per request. */
@@ -19,6 +20,8 @@ export type AppContext = {
   user: SessionUser | null;
   sessionId: string | null;
   locale: Locale;
+  /** Live events of spaces (boards), for event-stream routes. */
+  events: EventHub;
   /** The client's address (for throttling). */
   address: string;
 };

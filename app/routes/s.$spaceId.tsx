@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { listDocuments, participantsOf, partnersOf, spaceAudit } from "@twinning/db";
+import { listBoards, listDocuments, participantsOf, partnersOf, spaceAudit } from "@twinning/db";
 import { can, documentFilterSchema } from "@twinning/domain";
 import { DocumentList } from "~/components/DocumentList";
 import { AuditList } from "~/components/AuditList";
@@ -15,12 +15,13 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
     const { space, facts, actor, access } = await authorizeSpace(tx, user, params.spaceId, "space.view");
     const manage = can(actor, "space.manage", { type: "space", space: facts });
     const filter = documentFilterSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
-    const [partners, participants, activity, host, documents] = await Promise.all([
+    const [partners, participants, activity, host, documents, boards] = await Promise.all([
       partnersOf(tx, space.id),
       participantsOf(tx, space.id),
       manage ? spaceAudit(tx, space.id, 10) : [],
       tx<{ name: string; kind: string; country: string; slug: string }[]>`select name, kind, country, slug from tenants where id = ${space.hostTenantId}`,
       listDocuments(tx, space.id, { ...filter, archived: filter.archived === "1" }),
+      listBoards(tx, space.id),
     ]);
     // Partner tenants this user administers: they choose their members or leave from here.
     const adminOf = new Set(actor.memberships.filter((m) => m.role === "owner" || m.role === "admin").map((m) => m.tenantId));
@@ -35,6 +36,7 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
       participants,
       activity,
       documents,
+      boards: boards.map((b) => ({ id: b.id, title: b.title, cards: b.cards })),
       filter,
       canCreate: can(actor, "space.edit", { type: "space", space: facts }),
     };
@@ -44,7 +46,7 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.space.title} — Twinning` : "Twinning" }];
 
 export default function SpaceOverview() {
-  const { space, host, access, manage, partners, participants, activity, documents, filter, canCreate } = useLoaderData<typeof loader>();
+  const { space, host, access, manage, partners, participants, activity, documents, boards, filter, canCreate } = useLoaderData<typeof loader>();
   const { t } = useT();
   const byTenant = new Map<string, typeof participants>();
   for (const p of participants) byTenant.set(p.tenantName, [...(byTenant.get(p.tenantName) ?? []), p]);
@@ -133,7 +135,25 @@ export default function SpaceOverview() {
       ) : null}
       <DocumentList spaceId={space.id} documents={documents} filter={filter} />
       <h2>{t("space.boards")}</h2>
-      <p className="muted">{t("space.noBoards")}</p>
+      {boards.length ? (
+        <ul className="grid">
+          {boards.map((b) => (
+            <li key={b.id} className="card">
+              <Link to={`/s/${space.id}/boards/${b.id}`}>{b.title}</Link>
+              <p className="muted">{t("board.cardCount", { count: b.cards })}</p>
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p className="muted">{t("space.noBoards")}</p>
+      )}
+      {canCreate ? (
+        <p>
+          <Link className="button" to={`/s/${space.id}/boards/new`}>
+            {t("board.new")}
+          </Link>
+        </p>
+      ) : null}
 
       {manage ? (
         <>

@@ -1,7 +1,7 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { lazy, Suspense, useEffect, useState } from "react";
-import { findDocument, renameDocument, setDocumentArchived, setDocumentStatus, type DocumentRow, type Queryable } from "@twinning/db";
+import { findDocument, listBoards, renameDocument, setDocumentArchived, setDocumentStatus, type DocumentRow, type Queryable } from "@twinning/db";
 import { can, colorFor, DOCUMENT_STATUSES, documentStatusSchema, LIMITS, renameDocumentSchema } from "@twinning/domain";
 import { ErrorList, Notice } from "~/components/Field";
 import { ErrorPage } from "~/components/ErrorPage";
@@ -32,6 +32,7 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
       canEdit: can("document.edit"),
       canManage: can("document.manage"),
       html: await renderDocumentHtml(tx, doc.id),
+      boards: (await listBoards(tx, space.id)).map((b) => ({ id: b.id, title: b.title })),
       user: { name: user.name, color: colorFor(user.id) },
     };
   });
@@ -71,7 +72,7 @@ function publicDoc(doc: DocumentRow) {
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.doc.title} — Twinning` : "Twinning" }];
 
 export default function DocumentPage() {
-  const { space, doc, canEdit, canManage, html, user } = useLoaderData<typeof loader>();
+  const { space, doc, canEdit, canManage, html, user, boards } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const { t } = useT();
   const [hydrated, setHydrated] = useState(false);
@@ -91,7 +92,7 @@ export default function DocumentPage() {
       {doc.archived ? <p className="notice">{t("document.archivedNotice")}</p> : doc.status === "signed" ? <p className="notice">{t("document.signedNotice")}</p> : null}
       {hydrated ? (
         <Suspense fallback={<StaticContent html={html} language={doc.language} />}>
-          <CollabEditor documentId={doc.id} readOnly={!canEdit} language={doc.language} fallbackHtml={html} user={user} />
+          <CollabEditor documentId={doc.id} spaceId={space.id} boards={boards} readOnly={!canEdit} language={doc.language} fallbackHtml={html} user={user} />
         </Suspense>
       ) : (
         <StaticContent html={html} language={doc.language} />

@@ -7,7 +7,7 @@ import { DEMO_PASSWORD, DEMO_USER_TENANTS, demoEmail, loadDemoWorld, organisatio
 import { freshDatabase } from "../helpers/db";
 
 async function snapshot(sql: Sql) {
-  const tables = ["tenants", "network_members", "users", "memberships", "spaces", "space_partners", "documents", "document_snapshots"];
+  const tables = ["tenants", "network_members", "users", "memberships", "spaces", "space_partners", "documents", "document_snapshots", "boards", "board_columns", "cards", "document_card_links"];
   const out: Record<string, unknown> = {};
   for (const t of tables) out[t] = await sql.unsafe(`select md5(string_agg(x::text, ',' order by x::text)) as h, count(*)::int as n from ${t} x`);
   return out;
@@ -87,6 +87,26 @@ describe("demo world", () => {
     const derived = deriveFromYDoc(ydoc);
     expect(derived.outline.map((h) => h.text)).toContain("Fokusområder for erhvervssamarbejdet");
     expect(derived.plainText).toContain("Første samarbejdsaftale mellem Bycirklen og Wuxi underskrevet i maj 2007.");
+  });
+
+  it("puts the 41 tasks as cards on boards in their spaces, with lead tenants and due months, linked from their documents", async () => {
+    const [count] = await sql`select count(*)::int as n from cards`;
+    expect(count.n).toBe(41);
+    const jordsporet = await sql`
+      select c.title, t.slug as lead, to_char(c.due_date, 'YYYY-MM-DD') as due, c.area, k.title as column
+      from cards c join boards b on b.id = c.board_id join spaces s on s.id = b.space_id
+      left join tenants t on t.id = c.lead_tenant_id join board_columns k on k.id = c.column_id
+      where s.title = 'Jordsporet – Jiangsu' and b.title = 'Handlingsplan 2017–2018' order by c.position collate "C"`;
+    expect(jordsporet).toHaveLength(11);
+    expect(jordsporet[0]).toEqual({ title: "Underskrive MoU mellem CLEAN og NIES", lead: "clean", due: null, area: "soil", column: "Ikke startet" });
+    expect(jordsporet.find((c) => c.title === "Modtage genbesøg fra Suzhou")?.due).toBe("2017-03-31");
+    const [links] = await sql`
+      select count(*)::int as n from document_card_links l join documents d on d.id = l.document_id where d.type = 'action_plan'`;
+    expect(links.n).toBe(11);
+    const [state] = await sql`select ds.state from document_snapshots ds join documents d on d.id = ds.document_id where d.type = 'action_plan'`;
+    const ydoc = new Y.Doc();
+    Y.applyUpdate(ydoc, state.state);
+    expect(deriveFromYDoc(ydoc).links).toHaveLength(11);
   });
 
   it("changes nothing when loaded again", async () => {

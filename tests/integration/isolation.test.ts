@@ -1,7 +1,7 @@
 import { pathToFileURL } from "node:url";
 import type { ServerBuild } from "@remix-run/node";
 import { beforeAll, describe, expect, it } from "vitest";
-import { asUser, createDocument, createSpace, createTenant, insertUser, invitePartner, endPartnership } from "@twinning/db";
+import { asUser, createBoard, createCard, createDocument, createSpace, createTenant, insertUser, invitePartner, endPartnership } from "@twinning/db";
 import { jsonToYUpdate, templateContent } from "@twinning/editor";
 import WebSocket from "ws";
 import { hashPassword } from "@twinning/auth";
@@ -24,6 +24,8 @@ type Row = { path: (f: Fixture) => string; get: Partial<Record<Actor, Outcome>> 
 interface Fixture {
   spaceId: string;
   documentId: string;
+  boardId: string;
+  cardId: string;
   hostSlug: string;
   hostId: string;
   partnerId: string;
@@ -32,9 +34,12 @@ interface Fixture {
 const SECRET_SPACE = "Fortrolig plan Ballerup–Wuxi";
 const SECRET_TENANT = "Værtsnetværket Hemmelig";
 const SECRET_DOCUMENT = "Udkast til fortrolig aftale";
+const SECRET_CARD = "Fortrolig opgave om jordrensning";
 
 const spaceReaders = { hostAdmin: "ok", hostMember: "ok", partnerAdmin: "ok", partnerEditor: "ok", partnerCommenter: "ok", partnerViewer: "ok", anonymous: "login" } as const;
 const hostAdminOnly = { hostAdmin: "ok", hostMember: "denied", anonymous: "login" } as const;
+const editors = { hostAdmin: "ok", hostMember: "ok", partnerAdmin: "ok", partnerEditor: "ok", partnerCommenter: "denied", partnerViewer: "denied", anonymous: "login" } as const;
+const skipEditors = { hostAdmin: "skip", hostMember: "skip", partnerAdmin: "skip", partnerEditor: "skip" } as const;
 
 const MATRIX: Record<string, Row> = {
   "routes/_index": { path: () => "/", get: { rest: "ok" } },
@@ -89,6 +94,31 @@ const MATRIX: Record<string, Row> = {
       expect: { anonymous: "login", hostAdmin: "skip", hostMember: "skip", partnerAdmin: "skip", partnerEditor: "skip", rest: "denied" },
     },
   },
+  "routes/s.$spaceId_.boards.new": {
+    path: (f) => `/s/${f.spaceId}/boards/new`,
+    get: { ...editors, rest: "denied" },
+    post: { body: () => ({ intent: "createBoard", title: "Intruder" }), expect: { ...skipEditors, anonymous: "login", rest: "denied" } },
+  },
+  "routes/s.$spaceId_.boards.$boardId": {
+    path: (f) => `/s/${f.spaceId}/boards/${f.boardId}`,
+    get: { ...spaceReaders, rest: "denied" },
+    post: { body: () => ({ intent: "createCard", title: "Intruder" }), expect: { ...skipEditors, anonymous: "login", rest: "denied" } },
+  },
+  "routes/s.$spaceId_.boards.$boardId_.cards.$cardId": {
+    path: (f) => `/s/${f.spaceId}/boards/${f.boardId}/cards/${f.cardId}`,
+    get: { ...spaceReaders, rest: "denied" },
+    post: { body: () => ({ intent: "delete" }), expect: { ...skipEditors, anonymous: "login", rest: "denied" } },
+  },
+  "routes/s.$spaceId_.events": { path: (f) => `/s/${f.spaceId}/events`, get: { ...spaceReaders, rest: "denied" } },
+  "routes/api.cards": {
+    path: (f) => `/api/cards?ids=${f.cardId}`,
+    // Everyone signed in gets an answer; strangers' answers carry no card (checked for every stranger).
+    get: { anonymous: "login", rest: "ok" },
+    post: {
+      body: (f) => ({ intent: "createFromSelection", spaceId: f.spaceId, boardId: f.boardId, title: "Intruder" }),
+      expect: { ...skipEditors, anonymous: "login", rest: "denied" },
+    },
+  },
   "routes/s.$spaceId_.partners.$tenantId": {
     path: (f) => `/s/${f.spaceId}/partners/${f.partnerId}`,
     get: { partnerAdmin: "ok", anonymous: "login", rest: "denied" },
@@ -132,6 +162,11 @@ describe("isolation matrix", () => {
       createDocument(tx, { spaceId: space.id, type: "note", title: SECRET_DOCUMENT, language: "da", template: "blank", initialState: jsonToYUpdate(templateContent("blank", SECRET_DOCUMENT, "da")), actorId: "hostAdmin" }),
     );
     fixture.documentId = doc.id;
+    const board = await asUser(sql, "hostAdmin", (tx) => createBoard(tx, { spaceId: space.id, title: "Tavle", columns: ["A", "B", "C"], actorId: "hostAdmin" }));
+    fixture.boardId = board.id;
+    const card = await asUser(sql, "hostAdmin", (tx) => createCard(tx, { boardId: board.id, title: SECRET_CARD, description: "", assignees: [], actorId: "hostAdmin" }));
+    if (!card.ok) throw new Error(card.error);
+    fixture.cardId = card.card.id;
     for (const [slug, role] of [["partner-editor", "editor"], ["partner-commenter", "commenter"], ["partner-viewer", "viewer"], ["removed-partner", "editor"]] as const) {
       await asUser(sql, "hostAdmin", (tx) => invitePartner(tx, { spaceId: space.id, tenantSlug: slug, role, actorId: "hostAdmin" }));
     }
@@ -162,6 +197,7 @@ describe("isolation matrix", () => {
       expect(body, `${label} leaks the space title`).not.toContain(SECRET_SPACE);
       expect(body, `${label} leaks the host's name`).not.toContain(SECRET_TENANT);
       expect(body, `${label} leaks the document`).not.toContain(SECRET_DOCUMENT);
+      expect(body, `${label} leaks the card`).not.toContain(SECRET_CARD);
     }
     const location = res.headers.get("location") ?? "";
     switch (outcome) {
@@ -186,7 +222,9 @@ describe("isolation matrix", () => {
       for (const actor of ACTORS) {
         const path = row.path(fixture);
         const res = await request(path, actor);
-        check(row.get[actor] ?? row.get.rest, res, await res.text(), `GET ${path} as ${actor}`, actor);
+        // An event stream stays open: its status is the answer.
+        const body = res.headers.get("content-type")?.includes("event-stream") ? (await res.body?.cancel(), "") : await res.text();
+        check(row.get[actor] ?? row.get.rest, res, body, `GET ${path} as ${actor}`, actor);
       }
     });
     if (row.post) {
@@ -272,6 +310,10 @@ describe("isolation matrix", () => {
     expect(spaces.n).toBe(1);
     const documents = await app.db.owner`select title, archived_at from documents`;
     expect(documents).toEqual([{ title: SECRET_DOCUMENT, archivedAt: null }]);
+    const cards = await app.db.owner`select title, deleted_at from cards`;
+    expect(cards).toEqual([{ title: SECRET_CARD, deletedAt: null }]);
+    const [boards] = await app.db.owner`select count(*)::int as n from boards`;
+    expect(boards.n).toBe(1);
     const [partner] = await app.db.owner`select status from space_partners where tenant_id = ${fixture.partnerId}`;
     expect(partner.status).toBe("active");
     const [invites] = await app.db.owner`select count(*)::int as n from invitations`;

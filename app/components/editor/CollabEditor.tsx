@@ -1,18 +1,24 @@
 import { Collaboration } from "@tiptap/extension-collaboration";
 import { CollaborationCaret } from "@tiptap/extension-collaboration-caret";
 import { Placeholder } from "@tiptap/extensions";
-import { EditorContent, useEditor } from "@tiptap/react";
+import { EditorContent, ReactNodeViewRenderer, useEditor } from "@tiptap/react";
 import { useEffect, useState } from "react";
 import { schemaExtensions } from "@twinning/editor";
 import { useT } from "~/lib/i18n";
 import { keepPageForOffline } from "~/lib/offline";
+import { CardDialog, type CardDialogMode } from "./CardDialog";
+import { CardDataContext, CardNode } from "./CardNode";
 import { Presence } from "./Presence";
+import { useCardSummaries } from "./useCardSummaries";
 import { StaticContent } from "./StaticContent";
 import { Toolbar } from "./Toolbar";
 import { useCollabSession, type CollabSession, type SaveState } from "./useCollabSession";
 
 interface Props {
   documentId: string;
+  spaceId: string;
+  /** Boards of the space (where a card made from a selection can go). */
+  boards: { id: string; title: string }[];
   /** The user may not change this document (role, archived, signed): the server drops their updates too. */
   readOnly: boolean;
   language: string;
@@ -31,9 +37,11 @@ export default function CollabEditor(props: Props) {
   return <BoundEditor key={session.ydoc.guid} session={session} {...props} />;
 }
 
-function BoundEditor({ session, readOnly, language, fallbackHtml, user }: Props & { session: CollabSession }) {
+function BoundEditor({ session, readOnly, language, fallbackHtml, user, spaceId, boards }: Props & { session: CollabSession }) {
   const { t } = useT();
   const { ydoc, provider, state, localLoaded } = session;
+  const [dialog, setDialog] = useState<CardDialogMode | null>(null);
+  const cards = useCardSummaries(ydoc, spaceId);
   // Until the server answers, what the browser holds is shown read-only; never a blank page.
   const editable = !readOnly && state !== "unreachable" && state !== "connecting";
   const editor = useEditor(
@@ -41,13 +49,21 @@ function BoundEditor({ session, readOnly, language, fallbackHtml, user }: Props 
       immediatelyRender: false,
       editable,
       extensions: [
-        ...schemaExtensions(),
+        ...schemaExtensions({ cardView: ReactNodeViewRenderer(CardNode) }),
         Collaboration.configure({ document: ydoc }),
         CollaborationCaret.configure({ provider, user }),
         Placeholder.configure({ placeholder: t("editor.placeholder") }),
       ],
       editorProps: {
         attributes: { "aria-label": t("editor.label"), role: "textbox", "aria-multiline": "true", class: "document-body", lang: language },
+        // "/" at the start of an empty line opens "Link a card".
+        handleKeyDown: (view, event) => {
+          if (event.key !== "/" || !view.editable) return false;
+          const { $from, empty } = view.state.selection;
+          if (!empty || $from.parent.textContent.length > 0) return false;
+          setDialog({ kind: "link" });
+          return true;
+        },
       },
     },
     [ydoc, provider],
@@ -74,11 +90,35 @@ function BoundEditor({ session, readOnly, language, fallbackHtml, user }: Props 
           {t("editor.unreachable")}
         </p>
       ) : null}
-      {editor && editable ? <Toolbar editor={editor} /> : null}
+      {editor && editable ? (
+        <Toolbar
+          editor={editor}
+          onLinkCard={() => setDialog({ kind: "link" })}
+          onCardFromSelection={(title) => setDialog({ kind: "create", title })}
+          canCreateCard={boards.length > 0}
+        />
+      ) : null}
       {showFallback ? <StaticContent html={fallbackHtml} language={language} /> : null}
-      <div hidden={showFallback}>
-        <EditorContent editor={editor} />
-      </div>
+      <CardDataContext.Provider value={cards}>
+        <div hidden={showFallback}>
+          <EditorContent editor={editor} />
+        </div>
+      </CardDataContext.Provider>
+      {dialog && editor ? (
+        <CardDialog
+          spaceId={spaceId}
+          boards={boards}
+          mode={dialog}
+          onClose={() => {
+            setDialog(null);
+            editor.commands.focus();
+          }}
+          onLink={(cardId) => {
+            setDialog(null);
+            editor.chain().focus().insertCardLink(cardId).run();
+          }}
+        />
+      ) : null}
     </div>
   );
 }

@@ -16,7 +16,17 @@ interface Tool {
  * The formatting toolbar: one tab stop (arrow keys move between tools, as WAI-ARIA toolbars do),
  * labelled buttons with their shortcuts, pressed state for marks and blocks.
  */
-export function Toolbar({ editor }: { editor: Editor }) {
+export function Toolbar({
+  editor,
+  onLinkCard,
+  onCardFromSelection,
+  canCreateCard,
+}: {
+  editor: Editor;
+  onLinkCard: () => void;
+  onCardFromSelection: (title: string) => void;
+  canCreateCard: boolean;
+}) {
   const { t } = useT();
   const [, rerender] = useReducer((n: number) => n + 1, 0);
   useEffect(() => {
@@ -63,6 +73,17 @@ export function Toolbar({ editor }: { editor: Editor }) {
     { id: "deleteRow", label: t("editor.deleteRow"), glyph: "−≡", run: () => chain().deleteRow().run(), enabled: inTable },
     { id: "deleteColumn", label: t("editor.deleteColumn"), glyph: "−‖", run: () => chain().deleteColumn().run(), enabled: inTable },
     { id: "deleteTable", label: t("editor.deleteTable"), glyph: "✕▦", run: () => chain().deleteTable().run(), enabled: inTable },
+    { id: "linkCard", label: t("board.linkCard"), keys: "/", glyph: "▣", run: onLinkCard },
+    {
+      id: "cardFromSelection",
+      label: t("board.createFromSelection"),
+      glyph: "▣+",
+      enabled: () => canCreateCard && !editor.state.selection.empty,
+      run: () => {
+        const { from, to } = editor.state.selection;
+        onCardFromSelection(editor.state.doc.textBetween(from, to, " ").trim());
+      },
+    },
     { id: "undo", label: t("editor.undo"), keys: "Ctrl+Z", glyph: "↶", run: () => chain().undo().run(), enabled: () => editor.can().undo() },
     { id: "redo", label: t("editor.redo"), keys: "Ctrl+Shift+Z", glyph: "↷", run: () => chain().redo().run(), enabled: () => editor.can().redo() },
   ];

@@ -1,5 +1,6 @@
 import type { DocumentStatus, DocumentType, Locale } from "@twinning/domain";
 import { recordAudit } from "./audit";
+import { replaceDocumentLinks } from "./boards";
 import type { Queryable, Sql } from "./client";
 
 export interface DocumentRow {
@@ -92,13 +93,23 @@ export function asSystem<T>(sql: Sql, fn: (tx: Queryable) => Promise<T>): Promis
   }) as Promise<T>;
 }
 
+/** Stores what was derived from a document's content: title, plain text, outline and card links. */
 export async function saveDerived(
   sql: Sql,
-  input: { documentId: string; title: string | null; plainText: string; outline: { level: number; text: string }[] },
+  input: {
+    documentId: string;
+    title: string | null;
+    plainText: string;
+    outline: { level: number; text: string }[];
+    links: { cardId: string; context: string }[];
+  },
 ): Promise<void> {
-  await asSystem(sql, (tx) => tx`
-    update documents set derived_title = ${input.title}, plain_text = ${input.plainText}, outline = ${tx.json(input.outline)}
-    where id = ${input.documentId}`);
+  await asSystem(sql, async (tx) => {
+    await tx`
+      update documents set derived_title = ${input.title}, plain_text = ${input.plainText}, outline = ${tx.json(input.outline)}
+      where id = ${input.documentId}`;
+    await replaceDocumentLinks(tx, input.documentId, input.links);
+  });
 }
 
 export async function recordEdit(sql: Sql, input: { documentId: string; userId: string }): Promise<void> {

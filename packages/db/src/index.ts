@@ -8,3 +8,4 @@ export * from "./tenants";
 export * from "./invitations";
 export * from "./spaces";
 export * from "./documents";
+export * from "./boards";

@@ -1,8 +1,9 @@
 import { readFileSync } from "node:fs";
 import { hashPassword } from "@twinning/auth";
-import { bulletList, heading, jsonToYUpdate, table, type DocJSON } from "@twinning/editor";
+import { generateNKeysBetween } from "fractional-indexing";
+import { bulletList, heading, jsonToYUpdate, paragraph, table, text, type DocJSON } from "@twinning/editor";
 import type { Locale, SpaceColor, SpaceIcon, SpaceRole, TenantKind } from "@twinning/domain";
-import type { Sql } from "@twinning/db";
+import type { Sql, TransactionSql } from "@twinning/db";
 
 /** The demo world: organisations, partnerships, activities and documents drawn from the two source reports. */
 
@@ -118,8 +119,23 @@ export const DOCUMENT_SPACES: Record<string, string> = {
   "udvekslingsprogram-uddannelses-og-skolenetvaerk": "Skoleudveksling Bycirklen–Wuxi",
 };
 
-/** A source document as editor content: its title, then each section's heading, bullets and table. */
-export function documentContent(doc: SourceDocument): DocJSON {
+/** The board each source document's tasks go on (two documents of one space share a board). */
+export const DOCUMENT_BOARDS: Record<string, string> = {
+  "samarbejdsaftale-bycirklen-wuxi-2016-2019": "Samarbejdsaftale 2016–2019",
+  "kina-erhvervsstrategi-2013-2016": "Samarbejdsaftale 2016–2019",
+  "handlingsplan-jordsporet-2017-2018": "Handlingsplan 2017–2018",
+  "udvekslingsprogram-uddannelses-og-skolenetvaerk": "Udvekslingsprogram",
+};
+
+/**
+ * A source document as editor content: its title, each section's heading, bullets and table, and its
+ * tasks as a list in which each item links its card on the board.
+ */
+export function documentContent(doc: SourceDocument, cardIds: string[] = []): DocJSON {
+  const tasks = doc.tasks.map((task, i) => ({
+    type: "listItem",
+    content: [{ type: "paragraph", content: [...text(`${task.title_da} `), ...(cardIds[i] ? [{ type: "cardLink", attrs: { cardId: cardIds[i] } }] : [])] }],
+  }));
   return {
     type: "doc",
     content: [
@@ -129,9 +145,18 @@ export function documentContent(doc: SourceDocument): DocJSON {
         ...(section.bullets?.length ? [bulletList(section.bullets)] : []),
         ...(section.table ? [table(section.table.columns, section.table.rows)] : []),
       ]),
+      ...(tasks.length ? [heading(2, "Opgaver"), { type: "bulletList", content: tasks }] : [paragraph()]),
     ],
   };
 }
+
+/** A due month (YYYY-MM) as its last day; a full date as is. */
+const dueDate = (due: string | null) => {
+  if (!due) return null;
+  if (/^\d{4}-\d{2}-\d{2}$/.test(due)) return due;
+  const [y, m] = due.split("-").map(Number);
+  return new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10);
+};
 
 /**
  * Loads the demo world. Idempotent: every insert skips what exists, so loading twice changes nothing
@@ -193,13 +218,42 @@ export async function loadDemoWorld(sql: Sql, log: (m: string) => void = () => {
       const [space] = await tx<{ id: string }[]>`select id from spaces where title = ${DOCUMENT_SPACES[doc.slug]}`;
       const [existing] = await tx`select 1 from documents where space_id = ${space.id} and template = ${doc.slug}`;
       if (existing) continue;
+      const board = await demoBoard(tx, space.id, DOCUMENT_BOARDS[doc.slug]);
+      const [last] = await tx<{ position: string }[]>`select max(position collate "C") as position from cards where column_id = ${board.firstColumn}`;
+      const positions = generateNKeysBetween(last?.position ?? null, null, doc.tasks.length);
+      const cardIds: string[] = [];
+      for (const [i, task] of doc.tasks.entries()) {
+        const [card] = await tx<{ id: string }[]>`
+          insert into cards (board_id, column_id, position, title, lead_tenant_id, due_date, area)
+          values (${board.id}, ${board.firstColumn}, ${positions[i]}, ${task.title_da},
+                  (select id from tenants where slug = ${task.lead}), ${dueDate(task.due)}, ${task.area})
+          returning id`;
+        cardIds.push(card.id);
+      }
       const [row] = await tx<{ id: string }[]>`
         insert into documents (space_id, type, title, language, template, derived_title)
         values (${space.id}, ${doc.type}, ${doc.title_da}, 'da', ${doc.slug}, ${doc.title_da}) returning id`;
-      await tx`insert into document_snapshots (document_id, state, last_seq) values (${row.id}, ${Buffer.from(jsonToYUpdate(documentContent(doc)))}, 0)`;
+      await tx`insert into document_snapshots (document_id, state, last_seq) values (${row.id}, ${Buffer.from(jsonToYUpdate(documentContent(doc, cardIds)))}, 0)`;
+      for (const [ordinal, cardId] of cardIds.entries()) {
+        await tx`insert into document_card_links (document_id, card_id, ordinal, context) values (${row.id}, ${cardId}, ${ordinal}, 'Opgaver')`;
+      }
     }
   });
   log(`demo world loaded: ${organisations.length} organisations, ${DEMO_USER_TENANTS.length} demo users, ${DEMO_SPACES.length} spaces`);
+}
+
+/** The demo board of a space (created with Danish columns when missing). */
+async function demoBoard(tx: Sql | TransactionSql, spaceId: string, title: string): Promise<{ id: string; firstColumn: string }> {
+  let [board] = await tx<{ id: string }[]>`select id from boards where space_id = ${spaceId} and title = ${title}`;
+  if (!board) {
+    [board] = await tx<{ id: string }[]>`insert into boards (space_id, title) values (${spaceId}, ${title}) returning id`;
+    const keys = generateNKeysBetween(null, null, 3);
+    await tx`
+      insert into board_columns (board_id, title, kind, position) values
+        (${board.id}, 'Ikke startet', 'open', ${keys[0]}), (${board.id}, 'I gang', 'active', ${keys[1]}), (${board.id}, 'Færdig', 'done', ${keys[2]})`;
+  }
+  const [first] = await tx<{ id: string }[]>`select id from board_columns where board_id = ${board.id} order by position collate "C" limit 1`;
+  return { id: board.id, firstColumn: first.id };
 }
 
 /** True when the database has never been given the demo world (first start). */

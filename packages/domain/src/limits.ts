@@ -10,6 +10,10 @@ export const LIMITS = {
   spaceTitleLength: 160,
   searchLength: 100,
   documentTitleLength: 200,
+  boardTitleLength: 120,
+  columnTitleLength: 60,
+  cardTitleLength: 300,
+  commentLength: 4000,
   /** One WebSocket message (bytes): the socket refuses larger frames. */
   collabMessageBytes: 1024 * 1024,
   /** A document's encoded Yjs state (bytes). */

@@ -136,3 +136,36 @@ export const documentFilterSchema = z.object({
   language: z.enum(LOCALES).optional().catch(undefined),
   archived: z.literal("1").optional().catch(undefined),
 });
+
+const isoDate = z
+  .string()
+  .trim()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, { error: "dateInvalid" })
+  .optional()
+  .or(z.literal("").transform(() => undefined));
+
+export const createBoardSchema = z.object({ intent: z.literal("createBoard"), title: trimmed(LIMITS.boardTitleLength) });
+
+export const cardSchema = z
+  .object({
+    title: trimmed(LIMITS.cardTitleLength),
+    description: z.string().max(LIMITS.descriptionLength, { error: "tooLong" }).optional().default(""),
+    leadTenantId: z.uuid().optional().or(z.literal("").transform(() => undefined)),
+    startDate: isoDate,
+    dueDate: isoDate,
+    area: z.string().trim().max(40).optional().or(z.literal("").transform(() => undefined)),
+    assignees: z.array(z.string().min(1)).max(50).optional().default([]),
+  })
+  .refine((card) => !card.startDate || !card.dueDate || card.startDate <= card.dueDate, { error: "dueBeforeStart", path: ["dueDate"] });
+
+export const moveCardSchema = z.object({
+  intent: z.literal("move"),
+  cardId: z.uuid(),
+  columnId: z.uuid({ error: "columnGone" }),
+  /** The card it should follow in the target column (none: first). */
+  afterId: z.uuid().optional().or(z.literal("").transform(() => undefined)),
+});
+
+export const columnSchema = z.object({ title: trimmed(LIMITS.columnTitleLength) });
+export const commentSchema = z.object({ body: trimmed(LIMITS.commentLength) });
+export const checklistItemSchema = z.object({ text: trimmed(LIMITS.cardTitleLength) });

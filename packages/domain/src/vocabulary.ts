@@ -52,3 +52,9 @@ export function colorFor(userId: string): string {
   for (const char of userId) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
   return PRESENCE_COLORS[hash % PRESENCE_COLORS.length];
 }
+
+/** Default area labels of a board (editable per board); from the seed report's activity overview. */
+export const DEFAULT_AREAS = ["overall", "business", "soil", "education", "school", "culture", "resources"] as const;
+
+export const COLUMN_KINDS = ["open", "active", "done"] as const;
+export type ColumnKind = (typeof COLUMN_KINDS)[number];

@@ -7,12 +7,20 @@ export interface OutlineEntry {
   text: string;
 }
 
+export interface DerivedLink {
+  cardId: string;
+  /** The heading the link sits under (where to jump to). */
+  context: string;
+}
+
 export interface Derived {
   /** The first heading, else the first line; null for an empty document. */
   title: string | null;
   /** Blocks separated by newlines, for search. */
   plainText: string;
   outline: OutlineEntry[];
+  /** Cards the document references, in document order. */
+  links: DerivedLink[];
 }
 
 const MAX_TITLE = 200;
@@ -21,9 +29,13 @@ const MAX_TITLE = 200;
 export function deriveFromNode(doc: Node): Derived {
   const outline: OutlineEntry[] = [];
   const blocks: string[] = [];
+  const links: DerivedLink[] = [];
   doc.descendants((node) => {
     if (node.type.name === "heading") outline.push({ level: Number(node.attrs.level), text: node.textContent.trim() });
     if (node.isTextblock) {
+      node.forEach((child) => {
+        if (child.type.name === "cardLink" && child.attrs.cardId) links.push({ cardId: String(child.attrs.cardId), context: outline.at(-1)?.text ?? "" });
+      });
       blocks.push(node.textContent);
       return false;
     }
@@ -32,7 +44,7 @@ export function deriveFromNode(doc: Node): Derived {
   const firstHeading = outline.find((h) => h.text)?.text;
   const firstLine = blocks.find((b) => b.trim())?.trim();
   const title = (firstHeading ?? firstLine ?? "").slice(0, MAX_TITLE) || null;
-  return { title, plainText: blocks.join("\n").trim(), outline: outline.filter((h) => h.text) };
+  return { title, plainText: blocks.join("\n").trim(), outline: outline.filter((h) => h.text), links };
 }
 
 export function deriveFromYDoc(ydoc: Y.Doc): Derived {

@@ -30,3 +30,23 @@ describe("shared editor schema", () => {
     expect(deriveFromYDoc(new Y.Doc()).title).toBeNull();
   });
 });
+
+describe("card links", () => {
+  it("are found in document order with the heading they sit under", () => {
+    const ydoc = new Y.Doc();
+    const json = {
+      type: "doc",
+      content: [
+        { type: "heading", attrs: { level: 2 }, content: [{ type: "text", text: "Aktiviteter 2017" }] },
+        { type: "bulletList", content: [{ type: "listItem", content: [{ type: "paragraph", content: [{ type: "text", text: "MoU " }, { type: "cardLink", attrs: { cardId: "c1" } }] }] }] },
+        { type: "heading", attrs: { level: 2 }, content: [{ type: "text", text: "Opfølgning" }] },
+        { type: "paragraph", content: [{ type: "cardLink", attrs: { cardId: "c2" } }] },
+      ],
+    } as const;
+    Y.applyUpdate(ydoc, jsonToYUpdate(json as never));
+    expect(deriveFromYDoc(ydoc).links).toEqual([
+      { cardId: "c1", context: "Aktiviteter 2017" },
+      { cardId: "c2", context: "Opfølgning" },
+    ]);
+  });
+});

@@ -2,3 +2,4 @@ export * from "./extensions";
 export * from "./schema";
 export * from "./derive";
 export * from "./templates";
+export * from "./card-link";

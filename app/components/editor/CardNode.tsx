@@ -1,0 +1,46 @@
+import { NodeViewWrapper, type ReactNodeViewProps } from "@tiptap/react";
+import { createContext, useContext } from "react";
+import { useT } from "~/lib/i18n";
+
+/** What a card node shows; refreshed when the card changes (space event stream). */
+export interface CardSummary {
+  id: string;
+  title: string;
+  columnTitle: string;
+  columnKind: "open" | "active" | "done";
+  leadTenantName: string | null;
+  assignees: string[];
+  dueDate: string | null;
+  deleted: boolean;
+  boardId: string;
+  spaceId: string;
+}
+
+export const CardDataContext = createContext<Map<string, CardSummary>>(new Map());
+
+/** The live card inside a document: title, column, lead tenant, assignees and due date — or "card removed". */
+export function CardNode({ node }: ReactNodeViewProps) {
+  const cards = useContext(CardDataContext);
+  const { t, date } = useT();
+  const cardId = String(node.attrs.cardId ?? "");
+  const card = cards.get(cardId);
+  return (
+    <NodeViewWrapper as="span" className={`card-node${card ? ` kind-${card.columnKind}` : ""}${card?.deleted ? " removed" : ""}`} id={`card-${cardId}`} data-card-id={cardId} contentEditable={false}>
+      {!card ? (
+        <span className="card-node-title">▣</span>
+      ) : card.deleted ? (
+        <span className="card-node-title">{t("board.cardRemoved")}</span>
+      ) : (
+        <a href={`/s/${card.spaceId}/boards/${card.boardId}/cards/${card.id}`} aria-label={t("board.cardStatus", { title: card.title, column: card.columnTitle })}>
+          <span className="card-node-title">{card.title}</span>
+          <span className="card-node-status" data-status={card.columnKind}>
+            {card.columnTitle}
+          </span>
+          {card.leadTenantName ? <span className="card-node-lead">{card.leadTenantName}</span> : null}
+          {card.assignees.length ? <span className="card-node-people">{card.assignees.join(", ")}</span> : null}
+          {card.dueDate ? <span className="card-node-due">{date(card.dueDate)}</span> : null}
+        </a>
+      )}
+    </NodeViewWrapper>
+  );
+}

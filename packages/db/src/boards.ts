@@ -1,0 +1,380 @@
+import { generateKeyBetween } from "fractional-indexing";
+import { DEFAULT_AREAS, type ColumnKind } from "@twinning/domain";
+import type { Queryable } from "./client";
+
+/** Channel on which board changes are announced to every instance (and from there to browsers). */
+export const BOARD_CHANNEL = "twinning_board";
+
+export interface Board {
+  id: string;
+  spaceId: string;
+  title: string;
+  areas: string[];
+  createdAt: Date;
+}
+
+export interface Column {
+  id: string;
+  boardId: string;
+  title: string;
+  kind: ColumnKind;
+  position: string;
+}
+
+export interface Card {
+  id: string;
+  boardId: string;
+  columnId: string;
+  position: string;
+  title: string;
+  description: string;
+  leadTenantId: string | null;
+  leadTenantName: string | null;
+  startDate: string | null;
+  dueDate: string | null;
+  area: string | null;
+  assignees: { userId: string; name: string }[];
+  checklistDone: number;
+  checklistTotal: number;
+  updatedAt: Date;
+}
+
+export interface CardFields {
+  title: string;
+  description: string;
+  leadTenantId?: string;
+  startDate?: string;
+  dueDate?: string;
+  area?: string;
+  assignees: string[];
+}
+
+export async function listBoards(sql: Queryable, spaceId: string): Promise<(Board & { cards: number })[]> {
+  return sql<(Board & { cards: number })[]>`
+    select b.*, (select count(*)::int from cards c where c.board_id = b.id and c.deleted_at is null) as cards
+    from boards b where b.space_id = ${spaceId} order by b.created_at`;
+}
+
+export async function findBoard(sql: Queryable, boardId: string): Promise<Board | undefined> {
+  const [board] = await sql<Board[]>`select * from boards where id = ${boardId}`;
+  return board;
+}
+
+/** A board with the default columns (their titles in the creator's language). */
+export async function createBoard(
+  tx: Queryable,
+  input: { spaceId: string; title: string; columns: [string, string, string]; actorId: string; areas?: readonly string[] },
+): Promise<Board> {
+  const [board] = await tx<Board[]>`
+    insert into boards (space_id, title, areas, created_by)
+    values (${input.spaceId}, ${input.title}, ${[...(input.areas ?? DEFAULT_AREAS)]}, ${input.actorId}) returning *`;
+  const kinds: ColumnKind[] = ["open", "active", "done"];
+  let position: string | null = null;
+  for (const [i, title] of input.columns.entries()) {
+    position = generateKeyBetween(position, null);
+    await tx`insert into board_columns (board_id, title, kind, position) values (${board.id}, ${title}, ${kinds[i]}, ${position})`;
+  }
+  await announce(tx, board.spaceId, board.id, []);
+  return board;
+}
+
+export async function columnsOf(sql: Queryable, boardId: string): Promise<Column[]> {
+  return sql<Column[]>`select id, board_id, title, kind, position from board_columns where board_id = ${boardId} order by position`;
+}
+
+const cardSelect = (sql: Queryable) => sql`
+  select c.id, c.board_id, c.column_id, c.position, c.title, c.description, c.lead_tenant_id, t.name as lead_tenant_name,
+         to_char(c.start_date, 'YYYY-MM-DD') as start_date, to_char(c.due_date, 'YYYY-MM-DD') as due_date, c.area, c.updated_at,
+         coalesce((select json_agg(json_build_object('userId', u.id, 'name', u.name) order by u.name)
+                   from card_assignees a join users u on u.id = a.user_id where a.card_id = c.id), '[]'::json) as assignees,
+         (select count(*)::int from card_checklist k where k.card_id = c.id and k.done) as checklist_done,
+         (select count(*)::int from card_checklist k where k.card_id = c.id) as checklist_total
+  from cards c left join tenants t on t.id = c.lead_tenant_id`;
+
+/** Every live card of a board, in column order. */
+export async function cardsOf(sql: Queryable, boardId: string): Promise<Card[]> {
+  return sql<Card[]>`${cardSelect(sql)} where c.board_id = ${boardId} and c.deleted_at is null order by c.position`;
+}
+
+export async function findCard(sql: Queryable, cardId: string): Promise<(Card & { deletedAt: Date | null; spaceId: string }) | undefined> {
+  const [card] = await sql<(Card & { deletedAt: Date | null; spaceId: string })[]>`
+    select x.*, c2.deleted_at, b.space_id from (${cardSelect(sql)} where c.id = ${cardId}) x
+    join cards c2 on c2.id = x.id join boards b on b.id = x.board_id`;
+  return card;
+}
+
+export type CardProblem = "columnGone" | "assigneeNotInSpace" | "leadNotInSpace" | "cardNotFound";
+
+/** Checks that assignees take part in the space and the lead tenant is one of its tenants. */
+export function checkCardPeople(
+  fields: Pick<CardFields, "assignees" | "leadTenantId">,
+  space: { people: { userId: string }[]; tenants: { id: string }[] },
+): CardProblem | null {
+  const people = new Set(space.people.map((p) => p.userId));
+  if (fields.assignees.some((a) => !people.has(a))) return "assigneeNotInSpace";
+  if (fields.leadTenantId && !space.tenants.some((t) => t.id === fields.leadTenantId)) return "leadNotInSpace";
+  return null;
+}
+
+/** Serialises changes to one board, so concurrent moves end in one order for everyone. */
+async function lockBoard(tx: Queryable, boardId: string): Promise<void> {
+  await tx`select pg_advisory_xact_lock(hashtext(${`board:${boardId}`}))`;
+}
+
+export async function createCard(
+  tx: Queryable,
+  input: CardFields & { boardId: string; columnId?: string; actorId: string },
+): Promise<{ ok: true; card: { id: string } } | { ok: false; error: CardProblem }> {
+  await lockBoard(tx, input.boardId);
+  const columns = await columnsOf(tx, input.boardId);
+  const column = input.columnId ? columns.find((c) => c.id === input.columnId) : columns[0];
+  if (!column) return { ok: false, error: "columnGone" };
+  const [last] = await tx<{ position: string }[]>`
+    select position from cards where column_id = ${column.id} and deleted_at is null order by position desc limit 1`;
+  const [card] = await tx<{ id: string; spaceId: string }[]>`
+    insert into cards (board_id, column_id, position, title, description, lead_tenant_id, start_date, due_date, area, created_by)
+    values (${input.boardId}, ${column.id}, ${generateKeyBetween(last?.position ?? null, null)}, ${input.title}, ${input.description},
+            ${input.leadTenantId ?? null}, ${input.startDate ?? null}, ${input.dueDate ?? null}, ${input.area ?? null}, ${input.actorId})
+    returning id, (select space_id from boards where id = ${input.boardId}) as space_id`;
+  for (const userId of new Set(input.assignees)) await tx`insert into card_assignees (card_id, user_id) values (${card.id}, ${userId})`;
+  await cardEvent(tx, card.id, input.actorId, "created", { title: input.title, column: column.title });
+  await announce(tx, card.spaceId, input.boardId, [card.id]);
+  return { ok: true, card: { id: card.id } };
+}
+
+export async function updateCard(tx: Queryable, input: CardFields & { cardId: string; actorId: string }): Promise<void> {
+  const before = await findCard(tx, input.cardId);
+  if (!before) return;
+  await tx`
+    update cards set title = ${input.title}, description = ${input.description}, lead_tenant_id = ${input.leadTenantId ?? null},
+      start_date = ${input.startDate ?? null}, due_date = ${input.dueDate ?? null}, area = ${input.area ?? null}, updated_at = now()
+    where id = ${input.cardId}`;
+  await tx`delete from card_assignees where card_id = ${input.cardId}`;
+  for (const userId of new Set(input.assignees)) await tx`insert into card_assignees (card_id, user_id) values (${input.cardId}, ${userId})`;
+  const changed = (["title", "description", "leadTenantId", "startDate", "dueDate", "area"] as const).filter(
+    (field) => (before[field] ?? "") !== (input[field] ?? ""),
+  );
+  const assigneesChanged = before.assignees.map((a) => a.userId).sort().join() !== [...new Set(input.assignees)].sort().join();
+  if (assigneesChanged) changed.push("assignees" as never);
+  if (changed.length) await cardEvent(tx, input.cardId, input.actorId, "updated", { fields: changed.join(",") });
+  await announce(tx, before.spaceId, before.boardId, [input.cardId]);
+}
+
+/**
+ * Moves a card into `columnId` right after `afterId` (or first). Under the board lock the neighbours
+ * are read afresh, so two people moving the same card at once end in one consistent order.
+ */
+export async function moveCard(
+  tx: Queryable,
+  input: { cardId: string; columnId: string; afterId?: string; actorId: string },
+): Promise<{ ok: true } | { ok: false; error: CardProblem }> {
+  const [card] = await tx<{ boardId: string; columnId: string; spaceId: string }[]>`
+    select c.board_id, c.column_id, b.space_id from cards c join boards b on b.id = c.board_id where c.id = ${input.cardId} and c.deleted_at is null`;
+  if (!card) return { ok: false, error: "cardNotFound" };
+  await lockBoard(tx, card.boardId);
+  const [column] = await tx<Column[]>`select * from board_columns where id = ${input.columnId} and board_id = ${card.boardId}`;
+  if (!column) return { ok: false, error: "columnGone" };
+  const siblings = await tx<{ id: string; position: string }[]>`
+    select id, position from cards where column_id = ${column.id} and deleted_at is null and id <> ${input.cardId} order by position`;
+  const index = input.afterId ? siblings.findIndex((s) => s.id === input.afterId) : -1;
+  const before = index >= 0 ? siblings[index].position : null;
+  const after = siblings[index + 1]?.position ?? null;
+  await tx`update cards set column_id = ${column.id}, position = ${generateKeyBetween(before, after)}, updated_at = now() where id = ${input.cardId}`;
+  if (card.columnId !== column.id) await cardEvent(tx, input.cardId, input.actorId, "moved", { column: column.title });
+  await announce(tx, card.spaceId, card.boardId, [input.cardId]);
+  return { ok: true };
+}
+
+/** Removes a card, keeping a tombstone so documents that link to it can say so. */
+export async function deleteCard(tx: Queryable, input: { cardId: string; actorId: string }): Promise<void> {
+  const [card] = await tx<{ boardId: string; spaceId: string }[]>`
+    update cards c set deleted_at = now() from boards b where c.id = ${input.cardId} and b.id = c.board_id returning c.board_id, b.space_id`;
+  if (!card) return;
+  await cardEvent(tx, input.cardId, input.actorId, "deleted", {});
+  await announce(tx, card.spaceId, card.boardId, [input.cardId]);
+}
+
+export async function addColumn(tx: Queryable, input: { boardId: string; title: string }): Promise<void> {
+  await lockBoard(tx, input.boardId);
+  const [last] = await tx<{ position: string }[]>`select position from board_columns where board_id = ${input.boardId} order by position desc limit 1`;
+  await tx`insert into board_columns (board_id, title, position) values (${input.boardId}, ${input.title}, ${generateKeyBetween(last?.position ?? null, null)})`;
+  await announceBoard(tx, input.boardId);
+}
+
+export async function renameColumn(tx: Queryable, input: { columnId: string; title: string }): Promise<void> {
+  const [column] = await tx<{ boardId: string }[]>`update board_columns set title = ${input.title} where id = ${input.columnId} returning board_id`;
+  if (column) await announceBoard(tx, column.boardId);
+}
+
+/** Moves a column one place left (-1) or right (+1). */
+export async function shiftColumn(tx: Queryable, input: { columnId: string; by: -1 | 1 }): Promise<void> {
+  const [column] = await tx<Column[]>`select * from board_columns where id = ${input.columnId}`;
+  if (!column) return;
+  await lockBoard(tx, column.boardId);
+  const columns = await columnsOf(tx, column.boardId);
+  const i = columns.findIndex((c) => c.id === column.id);
+  const j = i + input.by;
+  if (j < 0 || j >= columns.length) return;
+  const [lo, hi] = input.by < 0 ? [columns[j - 1]?.position ?? null, columns[j].position] : [columns[j].position, columns[j + 1]?.position ?? null];
+  await tx`update board_columns set position = ${generateKeyBetween(lo, hi)} where id = ${column.id}`;
+  await announceBoard(tx, column.boardId);
+}
+
+/** Removes a column after moving its cards to the end of another column of the same board. */
+export async function removeColumn(tx: Queryable, input: { columnId: string; moveTo: string; actorId: string }): Promise<{ ok: boolean }> {
+  const [column] = await tx<Column[]>`select * from board_columns where id = ${input.columnId}`;
+  if (!column || input.moveTo === input.columnId) return { ok: false };
+  await lockBoard(tx, column.boardId);
+  const [target] = await tx<Column[]>`select * from board_columns where id = ${input.moveTo} and board_id = ${column.boardId}`;
+  if (!target) return { ok: false };
+  const cards = await tx<{ id: string }[]>`select id from cards where column_id = ${column.id} order by position`;
+  const [last] = await tx<{ position: string }[]>`select position from cards where column_id = ${target.id} and deleted_at is null order by position desc limit 1`;
+  let position = last?.position ?? null;
+  for (const card of cards) {
+    position = generateKeyBetween(position, null);
+    await tx`update cards set column_id = ${target.id}, position = ${position} where id = ${card.id}`;
+  }
+  await tx`delete from board_columns where id = ${column.id}`;
+  await announceBoard(tx, column.boardId);
+  return { ok: true };
+}
+
+export async function setAreas(tx: Queryable, input: { boardId: string; areas: string[] }): Promise<void> {
+  await tx`update boards set areas = ${input.areas} where id = ${input.boardId}`;
+  await announceBoard(tx, input.boardId);
+}
+
+export interface ChecklistItem {
+  id: string;
+  text: string;
+  done: boolean;
+}
+
+export async function checklistOf(sql: Queryable, cardId: string): Promise<ChecklistItem[]> {
+  return sql<ChecklistItem[]>`select id, text, done from card_checklist where card_id = ${cardId} order by position`;
+}
+
+export async function addChecklistItem(tx: Queryable, input: { cardId: string; text: string; actorId: string }): Promise<void> {
+  await tx`
+    insert into card_checklist (card_id, text, position)
+    values (${input.cardId}, ${input.text}, (select coalesce(max(position), 0) + 1 from card_checklist where card_id = ${input.cardId}))`;
+  await cardEvent(tx, input.cardId, input.actorId, "checklistAdded", { text: input.text });
+  await announceCard(tx, input.cardId);
+}
+
+export async function toggleChecklistItem(tx: Queryable, input: { cardId: string; itemId: string; done: boolean; actorId: string }): Promise<void> {
+  const [item] = await tx<{ text: string }[]>`
+    update card_checklist set done = ${input.done} where id = ${input.itemId} and card_id = ${input.cardId} returning text`;
+  if (!item) return;
+  await cardEvent(tx, input.cardId, input.actorId, input.done ? "checked" : "unchecked", { text: item.text });
+  await announceCard(tx, input.cardId);
+}
+
+export interface Comment {
+  id: string;
+  authorName: string | null;
+  body: string;
+  createdAt: Date;
+}
+
+export async function commentsOf(sql: Queryable, cardId: string): Promise<Comment[]> {
+  return sql<Comment[]>`
+    select c.id, u.name as author_name, c.body, c.created_at from card_comments c left join users u on u.id = c.author_id
+    where c.card_id = ${cardId} order by c.created_at`;
+}
+
+export async function addComment(tx: Queryable, input: { cardId: string; body: string; actorId: string }): Promise<void> {
+  await tx`insert into card_comments (card_id, author_id, body) values (${input.cardId}, ${input.actorId}, ${input.body})`;
+  await cardEvent(tx, input.cardId, input.actorId, "commented", {});
+  await announceCard(tx, input.cardId);
+}
+
+export interface CardEvent {
+  id: string;
+  actorName: string | null;
+  at: Date;
+  action: string;
+  details: Record<string, string>;
+}
+
+export async function historyOf(sql: Queryable, cardId: string): Promise<CardEvent[]> {
+  return sql<CardEvent[]>`
+    select e.id::text, u.name as actor_name, e.at, e.action, e.details from card_events e left join users u on u.id = e.actor_id
+    where e.card_id = ${cardId} order by e.at desc, e.id desc limit 100`;
+}
+
+export interface Backlink {
+  documentId: string;
+  documentTitle: string;
+  spaceId: string;
+  ordinal: number;
+  context: string;
+}
+
+/** Every document (and place) that references a card. */
+export async function backlinksOf(sql: Queryable, cardId: string): Promise<Backlink[]> {
+  return sql<Backlink[]>`
+    select l.document_id, d.title as document_title, d.space_id, l.ordinal, l.context
+    from document_card_links l join documents d on d.id = l.document_id
+    where l.card_id = ${cardId} and d.archived_at is null order by d.title, l.ordinal`;
+}
+
+/** What a card node in a document shows, for the cards it links (removed ones included, flagged). */
+export interface CardSummary {
+  id: string;
+  title: string;
+  columnTitle: string;
+  columnKind: ColumnKind;
+  leadTenantName: string | null;
+  assignees: string[];
+  dueDate: string | null;
+  deleted: boolean;
+  boardId: string;
+  spaceId: string;
+}
+
+export async function cardSummaries(sql: Queryable, ids: string[]): Promise<CardSummary[]> {
+  if (!ids.length) return [];
+  return sql<CardSummary[]>`
+    select c.id, c.title, k.title as column_title, k.kind as column_kind, t.name as lead_tenant_name,
+           coalesce((select array_agg(u.name order by u.name) from card_assignees a join users u on u.id = a.user_id where a.card_id = c.id), '{}') as assignees,
+           to_char(c.due_date, 'YYYY-MM-DD') as due_date, c.deleted_at is not null as deleted, c.board_id, b.space_id
+    from cards c join board_columns k on k.id = c.column_id join boards b on b.id = c.board_id
+    left join tenants t on t.id = c.lead_tenant_id
+    where c.id = any(${ids})`;
+}
+
+/** Replaces a document's links with those found in its current content (system work, no user). */
+export async function replaceDocumentLinks(tx: Queryable, documentId: string, links: { cardId: string; context: string }[]): Promise<void> {
+  await tx`delete from document_card_links where document_id = ${documentId}`;
+  // Only cards of the document's own space count: a link to another space's card (typed into the Yjs
+  // state by hand) must not put this document on that card's backlinks.
+  const visible = links.length
+    ? await tx<{ id: string }[]>`
+        select c.id from cards c join boards b on b.id = c.board_id
+        where c.id = any(${links.map((l) => l.cardId)}) and b.space_id = (select space_id from documents where id = ${documentId})`
+    : [];
+  const known = new Set(visible.map((c) => c.id));
+  const rows = links.filter((l) => known.has(l.cardId)).map((l, ordinal) => ({ documentId, cardId: l.cardId, ordinal, context: l.context }));
+  if (rows.length) await tx`insert into document_card_links ${tx(rows)}`;
+}
+
+async function cardEvent(tx: Queryable, cardId: string, actorId: string, action: string, details: Record<string, string>): Promise<void> {
+  await tx`insert into card_events (card_id, actor_id, action, details) values (${cardId}, ${actorId}, ${action}, ${tx.json(details)})`;
+}
+
+/** Tells every instance (delivered on commit) that cards of a board changed. */
+async function announce(tx: Queryable, spaceId: string, boardId: string, cardIds: string[]): Promise<void> {
+  await tx`select pg_notify(${BOARD_CHANNEL}, ${JSON.stringify({ spaceId, boardId, cardIds })})`;
+}
+
+async function announceBoard(tx: Queryable, boardId: string): Promise<void> {
+  const [board] = await tx<{ spaceId: string }[]>`select space_id from boards where id = ${boardId}`;
+  if (board) await announce(tx, board.spaceId, boardId, []);
+}
+
+async function announceCard(tx: Queryable, cardId: string): Promise<void> {
+  const [card] = await tx<{ spaceId: string; boardId: string }[]>`
+    select b.space_id, c.board_id from cards c join boards b on b.id = c.board_id where c.id = ${cardId}`;
+  if (card) await announce(tx, card.spaceId, card.boardId, [cardId]);
+}

@@ -95,7 +95,7 @@ export function CardDialog({
           </select>
           <p>
             <button type="button" onClick={() => void create()} disabled={!boardId}>
-              {t("board.create")}
+              {t("board.createCard")}
             </button>
           </p>
         </>

@@ -360,6 +360,7 @@ const da: Resource = {
     shortcut: "{{label}} ({{keys}})",
   },
   board: {
+    createCard: "Opret kort",
     new: "Ny tavle",
     newTitle: "Opret en tavle",
     title: "Titel",

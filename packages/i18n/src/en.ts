@@ -358,6 +358,7 @@ const en = {
     shortcut: "{{label}} ({{keys}})",
   },
   board: {
+    createCard: "Create card",
     new: "New board",
     newTitle: "Create a board",
     title: "Title",

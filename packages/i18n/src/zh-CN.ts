@@ -360,6 +360,7 @@ const zhCN: Resource = {
     shortcut: "{{label}}（{{keys}}）",
   },
   board: {
+    createCard: "创建卡片",
     new: "新建看板",
     newTitle: "新建看板",
     title: "标题",

@@ -1,6 +1,6 @@
 import type { Logger } from "pino";
 import type { SessionUser } from "@twinning/auth";
-import { ACCESS_CHANNEL, asUser, BOARD_CHANNEL, loadActor, loadSpaceFacts, type Database } from "@twinning/db";
+import { ACCESS_CHANNEL, asSystem, asUser, BOARD_CHANNEL, cardsByIds, loadActor, loadSpaceFacts, type Database } from "@twinning/db";
 import { can } from "@twinning/domain";
 
 /** An event sent to the browsers looking at a space (boards, and documents showing its cards). */
@@ -8,6 +8,12 @@ export interface SpaceEvent {
   type: "board";
   boardId: string;
   cardIds: string[];
+  /**
+   * The changed cards as they now are, read once per change for all of the space's viewers (who may
+   * all see the space's cards), so browsers update in place instead of each re-fetching the board.
+   * Absent for board-level changes (columns, areas): then they reload the board.
+   */
+  cards?: unknown[];
 }
 
 interface Subscriber {
@@ -42,12 +48,17 @@ export async function createEventHub(db: Database, log: Logger): Promise<EventHu
   }
 
   const boards = await db.sql.listen(BOARD_CHANNEL, (payload) => {
-    try {
-      const { spaceId, boardId, cardIds } = JSON.parse(payload) as { spaceId: string; boardId: string; cardIds: string[] };
-      for (const s of bySpace.get(spaceId) ?? []) s.send({ type: "board", boardId, cardIds });
-    } catch (error) {
-      log.warn({ err: error }, "events: bad board notification");
-    }
+    void (async () => {
+      try {
+        const { spaceId, boardId, cardIds } = JSON.parse(payload) as { spaceId: string; boardId: string; cardIds: string[] };
+        const subscribers = bySpace.get(spaceId);
+        if (!subscribers?.size) return;
+        const cards = cardIds.length ? await asSystem(db.sql, (tx) => cardsByIds(tx, boardId, cardIds)) : undefined;
+        for (const s of subscribers) s.send({ type: "board", boardId, cardIds, cards });
+      } catch (error) {
+        log.warn({ err: error }, "events: could not relay a board change");
+      }
+    })();
   });
   const access = await db.sql.listen(ACCESS_CHANNEL, (payload) => {
     try {

@@ -5,6 +5,8 @@ export interface BoardEvent {
   type: "board";
   boardId: string;
   cardIds: string[];
+  /** The changed cards as they now are (absent for column or area changes). */
+  cards?: (Record<string, unknown> & { id: string; deleted: boolean })[];
 }
 
 /**
@@ -18,6 +20,13 @@ export function useSpaceEvents(spaceId: string, onEvent?: (event: BoardEvent) =>
   useEffect(() => {
     const source = new EventSource(`/s/${spaceId}/events`);
     let timer: number | undefined;
+    // Changes made between this page's load and the stream's start would be missed: catch up once
+    // the stream is there (and after every reconnect).
+    source.addEventListener("ready", () => {
+      const { onEvent, revalidator } = latest.current;
+      if (onEvent) onEvent({ type: "board", boardId: "", cardIds: [] });
+      else revalidator.revalidate();
+    });
     source.addEventListener("board", (message) => {
       const event = JSON.parse((message as MessageEvent).data) as BoardEvent;
       const { onEvent, filter, revalidator } = latest.current;

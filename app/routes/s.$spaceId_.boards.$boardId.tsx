@@ -1,5 +1,6 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useRevalidator, useSearchParams } from "@remix-run/react";
+import { useEffect, useState } from "react";
 import {
   addColumn,
   cardsOf,
@@ -13,6 +14,7 @@ import {
   shiftColumn,
 } from "@twinning/db";
 import { can, cardSchema, columnSchema, LIMITS, moveCardSchema } from "@twinning/domain";
+import type { CardView } from "~/components/board/CardChip";
 import { Kanban } from "~/components/board/Kanban";
 import { CalendarView, filterCards, ListView, TimelineView, type ListFilter } from "~/components/board/Views";
 import { ErrorList, Notice } from "~/components/Field";
@@ -34,19 +36,7 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
     const [columns, cards, people] = await Promise.all([columnsOf(tx, board.id), cardsOf(tx, board.id), peopleOfSpace(tx, space.id, space.hostTenantId)]);
     const filter: ListFilter = Object.fromEntries(["assignee", "lead", "area", "dueBefore", "overdue", "sort"].map((k) => [k, url.searchParams.get(k) ?? undefined]));
     const month = /^\d{4}-\d{2}$/.test(url.searchParams.get("month") ?? "") ? url.searchParams.get("month")! : new Date().toISOString().slice(0, 7);
-    const slim = cards.map((c) => ({
-      id: c.id,
-      title: c.title,
-      columnId: c.columnId,
-      leadTenantId: c.leadTenantId,
-      leadTenantName: c.leadTenantName,
-      startDate: c.startDate,
-      dueDate: c.dueDate,
-      area: c.area,
-      assignees: c.assignees,
-      checklistDone: c.checklistDone,
-      checklistTotal: c.checklistTotal,
-    }));
+    const slim = cards.map(slimCard);
     return {
       space: { id: space.id, title: space.title },
       board: { id: board.id, title: board.title, areas: board.areas },
@@ -117,14 +107,54 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
   });
 }
 
+/** What a board view needs of a card (from the loader, or from a live event). */
+function slimCard(c: CardView): CardView {
+  return {
+    id: c.id,
+    position: c.position,
+    title: c.title,
+    columnId: c.columnId,
+    leadTenantId: c.leadTenantId,
+    leadTenantName: c.leadTenantName,
+    startDate: c.startDate,
+    dueDate: c.dueDate,
+    area: c.area,
+    assignees: c.assignees,
+    checklistDone: c.checklistDone,
+    checklistTotal: c.checklistTotal,
+  };
+}
+
+/** Applies changed cards from an event: replaced or added, removed ones dropped, in position order. */
+function mergeCards(current: CardView[], changed: (CardView & { deleted: boolean })[]): CardView[] {
+  const byId = new Map(current.map((c) => [c.id, c]));
+  for (const card of changed) {
+    if (card.deleted) byId.delete(card.id);
+    else byId.set(card.id, slimCard(card));
+  }
+  return [...byId.values()].sort((a, b) => (a.position < b.position ? -1 : a.position > b.position ? 1 : 0));
+}
+
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.board.title} — Twinning` : "Twinning" }];
 
 export default function BoardPage() {
-  const { space, board, columns, cards, view, filter, month, people, tenants, canEdit } = useLoaderData<typeof loader>();
+  const { space, board, columns, cards: loaded, view, filter, month, people, tenants, canEdit } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const { t } = useT();
   const [params] = useSearchParams();
-  useSpaceEvents(space.id, undefined, (event) => event.boardId === board.id);
+  const revalidator = useRevalidator();
+  // Others' changes arrive as events carrying the changed cards: applied in place, no re-fetch
+  // (the filtered list and board-level changes re-fetch).
+  const [cards, setCards] = useState(loaded);
+  useEffect(() => setCards(loaded), [loaded]);
+  useSpaceEvents(
+    space.id,
+    (event) => {
+      if (!event.cards || view === "list") revalidator.revalidate();
+      else setCards((current) => mergeCards(current, event.cards as never));
+    },
+    (event) => event.boardId === board.id,
+  );
   const cardHref = (id: string) => `/s/${space.id}/boards/${board.id}/cards/${id}`;
   const error = actionData && "error" in actionData ? actionData.error : null;
   const notice = actionData && "notice" in actionData ? actionData.notice : null;

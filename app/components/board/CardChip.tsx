@@ -4,6 +4,8 @@ import { useT } from "~/lib/i18n";
 
 export interface CardView {
   id: string;
+  /** Fractional index key: cards sort by it within a column. */
+  position: string;
   title: string;
   columnId: string;
   leadTenantId: string | null;

@@ -96,6 +96,14 @@ export async function cardsOf(sql: Queryable, boardId: string): Promise<Card[]> 
   return sql<Card[]>`${cardSelect(sql)} where c.board_id = ${boardId} and c.deleted_at is null order by c.position`;
 }
 
+/** Changed cards for an event payload: live ones with every field shown on a board, removed ones flagged. */
+export async function cardsByIds(sql: Queryable, boardId: string, ids: string[]): Promise<(Card & { deleted: boolean })[]> {
+  if (!ids.length) return [];
+  return sql<(Card & { deleted: boolean })[]>`
+    select x.*, c2.deleted_at is not null as deleted from (${cardSelect(sql)} where c.board_id = ${boardId} and c.id = any(${ids})) x
+    join cards c2 on c2.id = x.id`;
+}
+
 export async function findCard(sql: Queryable, cardId: string): Promise<(Card & { deletedAt: Date | null; spaceId: string }) | undefined> {
   const [card] = await sql<(Card & { deletedAt: Date | null; spaceId: string })[]>`
     select x.*, c2.deleted_at, b.space_id from (${cardSelect(sql)} where c.id = ${cardId}) x
@@ -344,9 +352,12 @@ export async function cardSummaries(sql: Queryable, ids: string[]): Promise<Card
     where c.id = any(${ids})`;
 }
 
-/** Replaces a document's links with those found in its current content (system work, no user). */
+/**
+ * Replaces a document's links with those found in its current content (system work, no user), and
+ * announces the cards whose backlinks changed so open card pages update.
+ */
 export async function replaceDocumentLinks(tx: Queryable, documentId: string, links: { cardId: string; context: string }[]): Promise<void> {
-  await tx`delete from document_card_links where document_id = ${documentId}`;
+  const before = await tx<{ cardId: string }[]>`delete from document_card_links where document_id = ${documentId} returning card_id`;
   // Only cards of the document's own space count: a link to another space's card (typed into the Yjs
   // state by hand) must not put this document on that card's backlinks.
   const visible = links.length
@@ -357,6 +368,13 @@ export async function replaceDocumentLinks(tx: Queryable, documentId: string, li
   const known = new Set(visible.map((c) => c.id));
   const rows = links.filter((l) => known.has(l.cardId)).map((l, ordinal) => ({ documentId, cardId: l.cardId, ordinal, context: l.context }));
   if (rows.length) await tx`insert into document_card_links ${tx(rows)}`;
+  const old = new Set(before.map((r) => r.cardId));
+  const changed = [...new Set([...old, ...known])].filter((id) => old.has(id) !== known.has(id));
+  if (!changed.length) return;
+  const boards = await tx<{ boardId: string; spaceId: string; ids: string[] }[]>`
+    select c.board_id, b.space_id, array_agg(c.id) as ids from cards c join boards b on b.id = c.board_id
+    where c.id = any(${changed}) group by c.board_id, b.space_id`;
+  for (const b of boards) await announce(tx, b.spaceId, b.boardId, b.ids);
 }
 
 async function cardEvent(tx: Queryable, cardId: string, actorId: string, action: string, details: Record<string, string>): Promise<void> {

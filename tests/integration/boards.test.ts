@@ -152,6 +152,22 @@ describe("boards", () => {
     expect((await fetch(`${app.url}/s/${spaceId}/events`, { headers: { Cookie: cookie.jepd } })).status).toBe(404);
   });
 
+  it("deleting a linked card leaves a 'card removed' mark for the documents, never broken content", async () => {
+    const [link] = await app.db.owner`
+      select l.card_id, l.document_id from document_card_links l join cards c on c.id = l.card_id
+      join boards b on b.id = c.board_id where b.id = ${boardId} limit 1`;
+    const res = await post(`${base()}/cards/${link.cardId}`, "clean", { intent: "delete" });
+    expect(res.status).toBe(302);
+    const body = await (await fetch(`${app.url}/api/cards?ids=${link.cardId}`, { headers: { Cookie: cookie.clean } })).json();
+    expect(body.cards).toMatchObject([{ id: link.cardId, deleted: true }]);
+    // The card is gone from the board; the document still renders, its node intact.
+    expect((await cardsOf(app.db.owner, boardId)).some((c) => c.id === link.cardId)).toBe(false);
+    const [doc] = await app.db.owner`select space_id from documents where id = ${link.documentId}`;
+    const page = await fetch(`${app.url}/s/${doc.spaceId}/docs/${link.documentId}`, { headers: { Cookie: cookie.clean } });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain(`data-card-id="${link.cardId}"`);
+  });
+
   it("cards for document nodes: members get their space's cards, strangers none", async () => {
     const [card] = await cardsOf(app.db.owner, boardId);
     const mine = await (await fetch(`${app.url}/api/cards?ids=${card.id}`, { headers: { Cookie: cookie.clean } })).json();

@@ -1,6 +1,6 @@
 /**
  * Benchmark of @twinning/collab against the reference server (@y/websocket-server), same load, same run:
- *   node --import tsx tests/collab/bench.ts [--big 20] [--docs 20] [--per-doc 3] [--seconds 20] [--rate 5] [--cursors]
+ *   node --import tsx tests/collab/bench.ts [--big 20] [--docs 20] [--per-doc 3] [--seconds 20] [--rate 5] [--cursors] [--only ours|reference]
  * The servers run in this process (so process.cpuUsage is the server's); the stock y-websocket clients
  * run in a child process. Everything listens on 127.0.0.1; the embedded PostgreSQL lives in a temp dir.
  */
@@ -19,7 +19,7 @@ import { WebSocket, WebSocketServer } from "ws";
 import { WebsocketProvider } from "y-websocket";
 import * as Y from "yjs";
 import { createSql, ensureDatabase, startEmbedded, type Sql } from "@twinning/db";
-import { CollabServer, PgPersistence } from "../../packages/collab/src/index";
+import { CollabServer, PgPersistence, type CollabPersistence } from "../../packages/collab/src/index";
 
 interface Plan {
   url: string;
@@ -44,8 +44,11 @@ interface ClientReport {
 interface Figures extends ClientReport {
   cpuMs: number;
   heapPerDocKiB: number;
+  heapFreedPerDocKiB: number;
   rssPerDocKiB: number;
   postgresCpuMs?: number;
+  commitP50?: number;
+  commitP99?: number;
   rowsAtEnd?: number;
   rowsAfterCompaction?: number;
   updatesWritten?: number;
@@ -77,14 +80,17 @@ async function main(): Promise<void> {
   try {
     await sql.unsafe(readFileSync(new URL("../../packages/collab/schema.sql", import.meta.url), "utf8"));
     console.log(`load: 1 document × ${shape.big} clients + ${shape.docCount} documents × ${shape.perDoc} clients, ${shape.rate} keystrokes/s each, ${shape.seconds} s${shape.cursors ? ", cursor presence on every keystroke" : ""}`);
-    const ours = await measure("@twinning/collab", shape, gc, sql, dataDir);
-    const reference = await measure("@y/websocket-server", shape, gc, null, dataDir);
+    const only = process.argv.includes("--only") ? process.argv[process.argv.indexOf("--only") + 1] : null;
+    const ours = only === "reference" ? null : await measure("@twinning/collab", shape, gc, sql, dataDir);
+    const reference = only === "ours" ? null : await measure("@y/websocket-server", shape, gc, null, dataDir);
     printTable(ours, reference);
   } finally {
     await sql.end({ timeout: 5 });
     await cluster.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
+  // The reference server keeps its documents (and their awareness timers) in a module-level map.
+  process.exit(0);
 }
 
 /** One server under the load. `sql` null: the reference server (memory only, as it ships). */
@@ -92,12 +98,22 @@ async function measure(name: string, shape: { big: number; docCount: number; per
   console.log(`\nrunning ${name}…`);
   let collab: CollabServer | null = null;
   let onConnection: (ws: WebSocket, req: IncomingMessage, docName: string) => void;
+  const commits: number[] = [];
   if (sql) {
+    // Open every pool connection now, so the pool is not counted as memory of the documents.
+    await Promise.all(Array.from({ length: 10 }, () => sql`select pg_sleep(0.05)`));
     const inner = new PgPersistence(sql);
-    const times: number[] = [];
-    const sizes: number[] = [];
-    (globalThis as any).probe = () => { times.sort((a, b) => a - b); sizes.sort((a,b)=>a-b); console.log("append p50", times[Math.floor(times.length/2)], "p99", times[Math.floor(times.length*0.99)], "max", times.at(-1), "n", times.length, "batch p50", sizes[Math.floor(sizes.length/2)], "max", sizes.at(-1)); };
-    const persistence = { load: (id: string) => inner.load(id), readSince: (id: string, a: number, b?: number) => inner.readSince(id, a, b), compact: async (id: string) => { const t = performance.now(); const r = await inner.compact(id); console.log("compact", id.slice(0,4), (performance.now()-t).toFixed(1)); return r; }, append: async (id: string, e: any[]) => { const t = performance.now(); const r = await inner.append(id, e); times.push(performance.now() - t); sizes.push(e.length); return r; } };
+    const persistence: CollabPersistence = {
+      load: (id) => inner.load(id),
+      readSince: (id, after, also) => inner.readSince(id, after, also),
+      compact: (id) => inner.compact(id),
+      async append(id, entries) {
+        const started = performance.now();
+        const seqs = await inner.append(id, entries);
+        commits.push(performance.now() - started);
+        return seqs;
+      },
+    };
     const server = new CollabServer({ persistence, log: pino({ level: "warn" }) });
     collab = server;
     onConnection = (ws, req, docName) => {
@@ -138,14 +154,17 @@ async function measure(name: string, shape: { big: number; docCount: number; per
   child.send("go");
   const report = (await nextMessage(child, "done")) as ClientReport;
   const cpu = process.cpuUsage(cpuBefore);
-  (globalThis as any).probe?.();
   const pgCpu = postgresCpuMs(dataDir) - pgBefore;
   gc();
   const loadedDocs = plan.docs.length + 1;
-  const heapPerDocKiB = (process.memoryUsage().heapUsed - heapBefore) / 1024 / loadedDocs;
+  const heapLoaded = process.memoryUsage().heapUsed;
+  const heapPerDocKiB = (heapLoaded - heapBefore) / 1024 / loadedDocs;
   const rssPerDocKiB = (process.memoryUsage().rss - rssBefore) / 1024 / loadedDocs;
-  const figures: Figures = { ...report, cpuMs: (cpu.user + cpu.system) / 1000, heapPerDocKiB, rssPerDocKiB };
+  const figures: Figures = { ...report, cpuMs: (cpu.user + cpu.system) / 1000, heapPerDocKiB, heapFreedPerDocKiB: 0, rssPerDocKiB };
   if (sql && collab) {
+    commits.sort((a, b) => a - b);
+    figures.commitP50 = commits[Math.floor(commits.length / 2)];
+    figures.commitP99 = commits[Math.floor(commits.length * 0.99)];
     figures.postgresCpuMs = pgCpu;
     figures.rowsAtEnd = await countRows(sql);
     const [{ max }] = await sql<{ max: string | null }[]>`select (select max(seq) from document_updates) as max`;
@@ -156,7 +175,16 @@ async function measure(name: string, shape: { big: number; docCount: number; per
   if (collab) {
     await collab.destroy();
     figures.rowsAfterCompaction = await countRows(sql!);
+  } else {
+    // The reference keeps documents forever; drop them by hand to see what they held.
+    const { docs } = await import("@y/websocket-server/utils");
+    for (const doc of docs.values()) doc.destroy();
+    docs.clear();
   }
+  await sleep(100);
+  gc();
+  // Heap growth since the start also counts code compiled on the way; what unloading frees does not.
+  figures.heapFreedPerDocKiB = (heapLoaded - process.memoryUsage().heapUsed) / 1024 / loadedDocs;
   for (const ws of wss.clients) ws.terminate();
   wss.close();
   http.closeAllConnections();
@@ -164,25 +192,30 @@ async function measure(name: string, shape: { big: number; docCount: number; per
   return figures;
 }
 
-function printTable(ours: Figures, reference: Figures): void {
+function printTable(ours: Figures | null, reference: Figures | null): void {
+  const a = ours ?? ({} as Partial<Figures>);
+  const b = reference ?? ({} as Partial<Figures>);
   const rows: [string, number | undefined, number | undefined, boolean][] = [
-    ["keystrokes typed", ours.keystrokes, reference.keystrokes, false],
-    ["remote deliveries measured", ours.samples, reference.samples, false],
-    ["remote deliveries expected", ours.expected, reference.expected, false],
-    ["latency p50 (ms)", ours.p50, reference.p50, true],
-    ["latency p99 (ms)", ours.p99, reference.p99, true],
-    ["server CPU (ms, this process)", ours.cpuMs, reference.cpuMs, true],
-    ["PostgreSQL CPU (ms)", ours.postgresCpuMs, undefined, false],
-    ["heapUsed per loaded doc (KiB)", ours.heapPerDocKiB, reference.heapPerDocKiB, true],
-    ["rss per loaded doc (KiB)", ours.rssPerDocKiB, reference.rssPerDocKiB, true],
-    ["updates written to the log", ours.updatesWritten, undefined, false],
-    ["log rows at end of load", ours.rowsAtEnd, undefined, false],
-    ["log rows after unload compaction", ours.rowsAfterCompaction, undefined, false],
+    ["keystrokes typed", a.keystrokes, b.keystrokes, false],
+    ["remote deliveries measured", a.samples, b.samples, false],
+    ["remote deliveries expected", a.expected, b.expected, false],
+    ["latency p50 (ms)", a.p50, b.p50, true],
+    ["latency p99 (ms)", a.p99, b.p99, true],
+    ["log commit p50 (ms)", a.commitP50, undefined, false],
+    ["log commit p99 (ms)", a.commitP99, undefined, false],
+    ["server CPU (ms, this process)", a.cpuMs, b.cpuMs, true],
+    ["PostgreSQL CPU (ms)", a.postgresCpuMs, undefined, false],
+    ["heapUsed growth per loaded doc (KiB)", a.heapPerDocKiB, b.heapPerDocKiB, true],
+    ["heapUsed freed per doc at unload (KiB)", a.heapFreedPerDocKiB, b.heapFreedPerDocKiB, true],
+    ["rss growth per loaded doc (KiB)", a.rssPerDocKiB, b.rssPerDocKiB, true],
+    ["updates written to the log", a.updatesWritten, undefined, false],
+    ["log rows at end of load", a.rowsAtEnd, undefined, false],
+    ["log rows after unload compaction", a.rowsAfterCompaction, undefined, false],
   ];
   const fmt = (n: number | undefined) => (n === undefined ? "—" : Number.isInteger(n) ? String(n) : n.toFixed(1));
   const table = [["figure", "@twinning/collab", "@y/websocket-server", "ratio"]];
-  for (const [label, a, b, ratio] of rows) table.push([label, fmt(a), fmt(b), ratio && a !== undefined && b ? (a / b).toFixed(2) : ""]);
-  table.push(["all documents converged", String(ours.converged), String(reference.converged), ""]);
+  for (const [label, x, y, ratio] of rows) table.push([label, fmt(x), fmt(y), ratio && x !== undefined && y ? (x / y).toFixed(2) : ""]);
+  table.push(["all documents converged", String(a.converged ?? "—"), String(b.converged ?? "—"), ""]);
   const widths = table[0].map((_, i) => Math.max(...table.map((r) => r[i].length)));
   console.log("");
   for (const row of table) console.log(row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join("  "));
@@ -190,6 +223,8 @@ function printTable(ours: Figures, reference: Figures): void {
 
 /** The child: stock y-websocket clients typing, measuring when each keystroke shows up elsewhere. */
 function runClients(): void {
+  // Every provider adds a process 'exit' listener.
+  process.setMaxListeners(0);
   process.once("message", async (plan: Plan) => {
     const groups = [{ id: plan.bigDoc, n: plan.big }, ...plan.docs.map((id) => ({ id, n: plan.perDoc }))];
     const latencies: number[] = [];

@@ -83,4 +83,20 @@ describe("defences", async () => {
     expect(raw.readyState).toBe(raw.OPEN);
     raw.close();
   });
+
+  it("lets one connection control only a few presence ids, however many one frame claims", async () => {
+    const id = newDocumentId();
+    const alice = connect(url, id, { user: "alice" });
+    await alice.synced();
+    const raw = await rawSocket(url, id, { user: "mallory" });
+    const entries = Array.from({ length: 50 }, (_, i) => ({ clientId: 9_000 + i, clock: 1, json: JSON.stringify({ n: i }) }));
+    raw.send(awarenessFrameOf(entries));
+    raw.send(awarenessFrameOf([{ clientId: 9_999, clock: 1, json: "{}" }]));
+    const foreign = () => [...alice.provider.awareness.getStates().keys()].filter((k) => k >= 9_000 && k < 10_000);
+    await waitFor(() => foreign().length >= 4, 5_000, "mallory's ids");
+    await sleep(100);
+    // DEFAULT_LIMITS.maxAwarenessClients
+    expect(foreign()).toEqual([9_000, 9_001, 9_002, 9_003]);
+    raw.close();
+  });
 });

@@ -11,7 +11,7 @@ describe("onDerive", async () => {
     const { log, lines } = memoryLog();
     const { url, collab } = await startCollab(sql, {
       log,
-      timing: { deriveDebounceMs: 150, deriveMaxWaitMs: 5_000, unloadGraceMs: 100 },
+      timing: { deriveDebounceMs: 400, deriveMaxWaitMs: 5_000, unloadGraceMs: 100 },
       onDerive: async (id: string, doc: Y.Doc) => {
         calls.push({ id, text: doc.getText("body").toString() });
         if (fail) throw new Error("derive broke");

@@ -105,12 +105,12 @@ function cases(seed: number): Case[] {
 
 /**
  * Sends one case on its own socket; resolves with the close code, null when still open after a round
- * trip (harmless cases go to a room with presence, so the query is answered), or -1 after 3 s.
+ * trip (harmless cases go to a room with presence, so the query is answered), or -1 after 10 s.
  */
 async function run(url: string, documentId: string, c: Case): Promise<number | null> {
   const ws = await rawSocket(url, documentId, { user: "fuzzer" });
   const closed = new Promise<number>((resolve) => ws.once("close", (code) => resolve(code)));
-  const timeout = new Promise<number>((resolve) => setTimeout(() => resolve(-1), 3_000).unref());
+  const timeout = new Promise<number>((resolve) => setTimeout(() => resolve(-1), 10_000).unref());
   ws.send(c.frame);
   if (c.expect !== null) return Promise.race([closed, timeout]);
   // Frames are handled in order: an answer to a later query means the harmless frame was handled.

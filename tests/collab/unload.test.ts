@@ -11,7 +11,7 @@ describe("unloading", async () => {
   const { sql } = await collabDatabase();
   let lastDoc: WeakRef<Y.Doc> | null = null;
   const { url, collab } = await startCollab(sql, {
-    timing: { unloadGraceMs: 300, deriveDebounceMs: 10 },
+    timing: { unloadGraceMs: 800, deriveDebounceMs: 10 },
     // The hook is the only way a test gets hold of the server's Y.Doc.
     onDerive: (_id, doc) => void (lastDoc = new WeakRef(doc)),
   });
@@ -59,7 +59,7 @@ describe("unloading", async () => {
     await sleep(150);
     const bob = connect(url, id, { user: "bob" });
     await bob.synced();
-    await sleep(400);
+    await sleep(1_000);
     expect(collab.stats().perDocument.map((d) => d.documentId)).toContain(id);
     expect(bob.text.toString()).toBe("x");
   });

@@ -13,6 +13,7 @@ export class BatchQueue<T> {
     private readonly maxBatch = 500,
   ) {}
 
+  /** Queues an item; starts a flush unless one is running. */
   push(item: T): void {
     this.items.push(item);
     this.running ??= this.run();

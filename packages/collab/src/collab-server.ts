@@ -106,6 +106,7 @@ export class CollabServer {
     await this.rooms.get(documentId)?.applyRemote(seq);
   }
 
+  /** Loaded documents and connection counts. */
   stats(): CollabStats {
     return {
       documents: this.rooms.size,

@@ -9,7 +9,8 @@ import { TokenBucket } from "./token-bucket";
  * handler `attach` installs.
  */
 export class Connection {
-  readOnly: boolean;
+  /** A copy of the caller's identity; `readOnly` follows `setReadOnly`. */
+  readonly identity: CollabIdentity;
   closed = false;
   /** Answered the last ping. */
   alive = true;
@@ -17,6 +18,7 @@ export class Connection {
   readonly awarenessClients = new Set<number>();
   /** Document-changing frames committed or found empty (the `acknowledged` of saved messages). */
   updatesAcknowledged = 0;
+  /** What this connection's awareness states carry as `user`. */
   readonly user: AwarenessUser;
   private handler: ((frame: Uint8Array) => void) | null = null;
   private queue: Uint8Array[] = [];
@@ -28,11 +30,11 @@ export class Connection {
   constructor(
     readonly ws: WebSocket,
     readonly documentId: string,
-    readonly identity: CollabIdentity,
+    identity: CollabIdentity,
     private readonly limits: CollabLimits,
     private readonly log: CollabLog,
   ) {
-    this.readOnly = identity.readOnly;
+    this.identity = { ...identity };
     this.user = { userId: identity.userId, name: identity.name, tenantName: identity.tenantName, color: identity.color };
     this.messageBucket = new TokenBucket(limits.rateMessages, limits.rateWindowMs);
     this.byteBucket = new TokenBucket(limits.rateBytes, limits.rateWindowMs);
@@ -45,6 +47,15 @@ export class Connection {
       this.log.warn({ documentId, userId: identity.userId, wsError: error.code, detail: error.message }, "collab: socket error"),
     );
     ws.on("pong", () => (this.alive = true));
+  }
+
+  /** Updates from a read-only connection are dropped. */
+  get readOnly(): boolean {
+    return this.identity.readOnly;
+  }
+
+  set readOnly(readOnly: boolean) {
+    this.identity.readOnly = readOnly;
   }
 
   /** Called once when the connection ends, however it ends. */

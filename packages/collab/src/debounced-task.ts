@@ -14,6 +14,7 @@ export class DebouncedTask {
     private readonly onError: (error: unknown) => void,
   ) {}
 
+  /** Notes a change: (re)schedules the run. */
   touch(): void {
     const now = Date.now();
     if (this.timer) clearTimeout(this.timer);

@@ -29,9 +29,18 @@ export class Presence {
 
   /** Applies an awareness frame's payload from `connection`, closing it when the payload is bad. */
   receive(connection: Connection, update: Uint8Array): void {
+    // New ids are counted within the message too, so one frame cannot claim hundreds at once.
+    let claims = connection.awarenessClients.size;
+    const accept = (clientId: number) => {
+      const owner = this.owners.get(clientId);
+      if (owner) return owner === connection;
+      if (claims >= this.limits.maxAwarenessClients) return false;
+      claims++;
+      return true;
+    };
     let guarded;
     try {
-      guarded = guardAwarenessUpdate(update, connection.user, (id) => this.mayControl(connection, id), this.limits.maxAwarenessStateBytes);
+      guarded = guardAwarenessUpdate(update, connection.user, accept, this.limits.maxAwarenessStateBytes);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       return connection.close(message === AWARENESS_STATE_TOO_BIG ? CloseCodes.MessageTooBig : CloseCodes.Malformed, `awareness: ${message}`);
@@ -57,16 +66,11 @@ export class Presence {
     return ids.length === 0 ? null : awarenessFrame(awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids));
   }
 
+  /** Stops listening and frees the awareness (and its timer). */
   destroy(): void {
     this.awareness.off("update", this.onUpdate);
     this.awareness.destroy();
     this.owners.clear();
-  }
-
-  private mayControl(connection: Connection, clientId: number): boolean {
-    const owner = this.owners.get(clientId);
-    if (owner) return owner === connection;
-    return connection.awarenessClients.size < this.limits.maxAwarenessClients;
   }
 
   private readonly onUpdate = (

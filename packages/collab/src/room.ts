@@ -118,6 +118,7 @@ export class Room {
     this.destroy();
   }
 
+  /** Connections, last seq and log length, for `CollabServer.stats()`. */
   stats(): RoomStats {
     return { documentId: this.documentId, connections: this.connections.size, lastSeq: this.lastSeq, logRows: this.logRows };
   }

@@ -18,8 +18,9 @@ import { pino } from "pino";
 import { WebSocket, WebSocketServer } from "ws";
 import { WebsocketProvider } from "y-websocket";
 import * as Y from "yjs";
-import { createSql, ensureDatabase, startEmbedded, type Sql } from "@twinning/db";
+import { createSql, ensureDatabase, migrate, startEmbedded, type Sql } from "@twinning/db";
 import { CollabServer, PgPersistence, type CollabPersistence } from "../../packages/collab/src/index";
+import { detachFromDocuments } from "./tables";
 
 interface Plan {
   url: string;
@@ -78,7 +79,8 @@ async function main(): Promise<void> {
   await ensureDatabase(cluster.urlFor("postgres"), "bench");
   const sql = createSql(cluster.urlFor("bench"));
   try {
-    await sql.unsafe(readFileSync(new URL("../../packages/collab/schema.sql", import.meta.url), "utf8"));
+    await migrate(sql);
+    await detachFromDocuments(sql);
     console.log(`load: 1 document × ${shape.big} clients + ${shape.docCount} documents × ${shape.perDoc} clients, ${shape.rate} keystrokes/s each, ${shape.seconds} s${shape.cursors ? ", cursor presence on every keystroke" : ""}`);
     const only = process.argv.includes("--only") ? process.argv[process.argv.indexOf("--only") + 1] : null;
     const ours = only === "reference" ? null : await measure("@twinning/collab", shape, gc, sql, dataDir);

@@ -1,5 +1,4 @@
 import { randomUUID } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { pino, type Logger } from "pino";
@@ -17,18 +16,12 @@ import {
   type SavedMessage,
 } from "../../packages/collab/src/index";
 import { freshDatabase } from "../helpers/db";
+import { detachFromDocuments } from "./tables";
 
-const SCHEMA = readFileSync(new URL("../../packages/collab/schema.sql", import.meta.url), "utf8");
-
-/**
- * A fresh database with the collab tables exactly as packages/collab/schema.sql writes them. The
- * migrated template may already hold them with a foreign key to documents(id); they are replaced, so
- * tests need no documents rows (each test file owns its database).
- */
+/** A fresh migrated database whose collab tables accept any document id. */
 export async function collabDatabase(): Promise<{ url: string; sql: Sql }> {
   const db = await freshDatabase();
-  await db.sql.unsafe("drop table if exists document_updates, document_snapshots cascade");
-  await db.sql.unsafe(SCHEMA);
+  await detachFromDocuments(db.sql);
   return db;
 }
 

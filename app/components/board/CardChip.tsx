@@ -1,22 +1,13 @@
 import { Link } from "@remix-run/react";
+import type { Card } from "@twinning/db";
 import type { ReactNode } from "react";
 import { useT } from "~/lib/i18n";
 
-export interface CardView {
-  id: string;
-  /** Fractional index key: cards sort by it within a column. */
-  position: string;
-  title: string;
-  columnId: string;
-  leadTenantId: string | null;
-  leadTenantName: string | null;
-  startDate: string | null;
-  dueDate: string | null;
-  area: string | null;
-  assignees: { userId: string; name: string }[];
-  checklistDone: number;
-  checklistTotal: number;
-}
+/** What a board view needs of a card (a card row from the database, or the same from a live event). */
+export type CardView = Pick<
+  Card,
+  "id" | "position" | "title" | "columnId" | "leadTenantId" | "leadTenantName" | "startDate" | "dueDate" | "area" | "assignees" | "checklistDone" | "checklistTotal"
+>;
 
 export const isOverdue = (card: Pick<CardView, "dueDate">, done: boolean, today = new Date().toISOString().slice(0, 10)) =>
   !done && card.dueDate !== null && card.dueDate < today;

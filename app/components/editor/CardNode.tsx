@@ -1,20 +1,9 @@
 import { NodeViewWrapper, type ReactNodeViewProps } from "@tiptap/react";
 import { createContext, useContext } from "react";
+import type { CardSummary } from "@twinning/db";
 import { useT } from "~/lib/i18n";
 
-/** What a card node shows; refreshed when the card changes (space event stream). */
-export interface CardSummary {
-  id: string;
-  title: string;
-  columnTitle: string;
-  columnKind: "open" | "active" | "done";
-  leadTenantName: string | null;
-  assignees: string[];
-  dueDate: string | null;
-  deleted: boolean;
-  boardId: string;
-  spaceId: string;
-}
+export type { CardSummary };
 
 export const CardDataContext = createContext<Map<string, CardSummary>>(new Map());
 

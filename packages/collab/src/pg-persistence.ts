@@ -33,7 +33,7 @@ interface LogRow {
 }
 
 /**
- * Documents in PostgreSQL (tables in packages/collab/schema.sql): an append-only update log and a
+ * Documents in PostgreSQL (tables of migration 00004_documents.sql): an append-only update log and a
  * snapshot. A document is its snapshot plus all its remaining log rows; compaction folds rows into the
  * snapshot and deletes exactly those rows in the same transaction, so a crash at any point loses
  * nothing and applying a row twice is harmless (Yjs updates are idempotent).

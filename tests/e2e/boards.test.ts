@@ -72,6 +72,9 @@ describe("boards linked to documents, in the browser", () => {
     await expect.poll(() => clean.getByRole("heading", { name: "Henvist fra dokumenter" }).count()).toBe(1);
     await expect.poll(() => clean.getByRole("link", { name: /Handlingsplan 2017–2018 for jordsporet/ }).count(), { timeout: 5_000 }).toBeGreaterThan(0);
     await expectAccessible(clean, "card page");
+    // The backlink jumps to the card's place in the plan.
+    await clean.getByRole("link", { name: /Handlingsplan 2017–2018 for jordsporet/ }).first().click();
+    await expect.poll(() => clean.locator(".card-node.highlight").count(), { timeout: 5_000 }).toBe(1);
     await expectAccessible(regionH, "document with card nodes");
   });
 

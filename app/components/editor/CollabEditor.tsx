@@ -2,7 +2,7 @@ import { Collaboration } from "@tiptap/extension-collaboration";
 import { CollaborationCaret } from "@tiptap/extension-collaboration-caret";
 import { Placeholder } from "@tiptap/extensions";
 import { EditorContent, ReactNodeViewRenderer, useEditor } from "@tiptap/react";
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { schemaExtensions } from "@twinning/editor";
 import { useT } from "~/lib/i18n";
 import { keepPageForOffline } from "~/lib/offline";
@@ -78,6 +78,15 @@ function BoundEditor({ session, readOnly, language, fallbackHtml, user, spaceId,
     ydoc.on("update", check);
     return () => ydoc.off("update", check);
   }, [ydoc]);
+  // A backlink from a card (…#card-<id>) lands on the card's node once the live document is shown.
+  const jumped = useRef(false);
+  useEffect(() => {
+    const target = window.location.hash.startsWith("#card-") ? document.getElementById(window.location.hash.slice(1)) : null;
+    if (jumped.current || !hasContent || !target) return;
+    jumped.current = true;
+    target.scrollIntoView({ block: "center" });
+    target.classList.add("highlight");
+  }, [hasContent, cards]);
   const showFallback = !hasContent && (state === "unreachable" || state === "connecting" || !localLoaded);
   return (
     <div className="editor">

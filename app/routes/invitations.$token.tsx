@@ -1,7 +1,7 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { acceptInvitation, invitationProblem, previewInvitation } from "@twinning/db";
-import { ErrorList } from "~/components/Field";
+import { FormMessage } from "~/components/Field";
 import { requireUser } from "~/lib/access.server";
 import { errorKey } from "~/lib/forms";
 import { useT } from "~/lib/i18n";
@@ -38,11 +38,7 @@ export default function InvitationPage() {
     <section className="narrow stack">
       <h1>{t("invitation.title")}</h1>
       {invitation ? <p>{t("invitation.lead", { tenant: invitation.tenantName, role: t(`roles.${invitation.role}`) })}</p> : null}
-      {shownProblem ? (
-        <div role="alert" className="form-error">
-          <ErrorList id="invitation-error" errors={[shownProblem]} />
-        </div>
-      ) : null}
+      <FormMessage id="invitation-error" errors={shownProblem ? [shownProblem] : undefined} />
       {invitation && !signedIn ? (
         <>
           <p>{t("invitation.signUpFirst", { email: invitation.email })}</p>

@@ -17,7 +17,7 @@ import { can, cardSchema, columnSchema, LIMITS, moveCardSchema } from "@twinning
 import type { CardView } from "~/components/board/CardChip";
 import { Kanban } from "~/components/board/Kanban";
 import { CalendarView, filterCards, ListView, TimelineView, type ListFilter } from "~/components/board/Views";
-import { ErrorList, Notice } from "~/components/Field";
+import { FormMessage, Notice } from "~/components/Field";
 import { ErrorPage } from "~/components/ErrorPage";
 import { requireUser } from "~/lib/access.server";
 import { authorizeBoard, peopleOfSpace } from "~/lib/boards.server";
@@ -171,11 +171,7 @@ export default function BoardPage() {
           </Link>
         ))}
       </nav>
-      {error ? (
-        <div role="alert" className="form-error">
-          <ErrorList id="board-error" errors={[error]} />
-        </div>
-      ) : null}
+      <FormMessage id="board-error" errors={error ? [error] : undefined} />
       {notice ? <Notice>{t(`board.notices.${notice}`)}</Notice> : null}
       {view === "kanban" ? <Kanban columns={columns} cards={cards} cardHref={cardHref} canEdit={canEdit} /> : null}
       {view === "list" ? <ListView cards={cards} columns={columns} people={people} tenants={tenants} areas={board.areas} filter={filter} cardHref={cardHref} /> : null}

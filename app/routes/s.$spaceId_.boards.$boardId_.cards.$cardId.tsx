@@ -15,7 +15,7 @@ import {
   updateCard,
 } from "@twinning/db";
 import { can, cardSchema, checklistItemSchema, commentSchema, LIMITS } from "@twinning/domain";
-import { ErrorList, Notice } from "~/components/Field";
+import { FormMessage, Notice } from "~/components/Field";
 import { ErrorPage } from "~/components/ErrorPage";
 import { requireUser } from "~/lib/access.server";
 import { authorizeCard, peopleOfSpace } from "~/lib/boards.server";
@@ -116,11 +116,7 @@ export default function CardPage() {
         <Link to={`/s/${space.id}/boards/${board.id}`}>← {board.title}</Link>
       </p>
       <h1>{card.title}</h1>
-      {failed ? (
-        <div role="alert" className="form-error">
-          <ErrorList id="card-error" errors={[failed.error]} />
-        </div>
-      ) : null}
+      <FormMessage id="card-error" errors={failed ? [failed.error] : undefined} />
       {actionData && "notice" in actionData && actionData.notice ? <Notice>{t("board.notices.saved")}</Notice> : null}
 
       {canEdit ? (

@@ -3,7 +3,7 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { lazy, Suspense, useEffect, useState } from "react";
 import { findDocument, listBoards, renameDocument, setDocumentArchived, setDocumentStatus, type DocumentRow, type Queryable } from "@twinning/db";
 import { can, colorFor, DOCUMENT_STATUSES, documentStatusSchema, LIMITS, renameDocumentSchema } from "@twinning/domain";
-import { ErrorList, Notice } from "~/components/Field";
+import { FormMessage, Notice } from "~/components/Field";
 import { ErrorPage } from "~/components/ErrorPage";
 import { StaticContent } from "~/components/editor/StaticContent";
 import { authorizeSpace, forbidden, notFound, requireUser } from "~/lib/access.server";
@@ -100,11 +100,7 @@ export default function DocumentPage() {
       {canManage ? (
         <details className="card document-settings">
           <summary>{t("document.manage")}</summary>
-          {error ? (
-            <div role="alert" className="form-error">
-              <ErrorList id="document-error" errors={[error]} />
-            </div>
-          ) : null}
+          <FormMessage id="document-error" errors={error ? [error] : undefined} />
           {actionData && "notice" in actionData ? <Notice>{t("document.saved")}</Notice> : null}
           <Form method="post" className="inline-form">
             <input type="hidden" name="intent" value="rename" />

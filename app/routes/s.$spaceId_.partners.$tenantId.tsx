@@ -3,7 +3,7 @@ import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remi
 import { useState } from "react";
 import { chooseMembers, endPartnership, findTenantById, membersOf } from "@twinning/db";
 import { chooseMembersSchema } from "@twinning/domain";
-import { ErrorList, Notice } from "~/components/Field";
+import { FormMessage, Notice } from "~/components/Field";
 import { ErrorPage } from "~/components/ErrorPage";
 import { authorizePartner, requireUser } from "~/lib/access.server";
 import { useT } from "~/lib/i18n";
@@ -66,11 +66,7 @@ export default function PartnerPage() {
       <h1>{t("partner.title", { tenant: tenant.name })}</h1>
       {accepted ? <Notice>{t("partner.accepted", { space: space.title })}</Notice> : null}
       {actionData && "notice" in actionData ? <Notice>{t("partner.membersChosen")}</Notice> : null}
-      {actionData && "error" in actionData ? (
-        <div role="alert" className="form-error">
-          <ErrorList id="partner-error" errors={[actionData.error]} />
-        </div>
-      ) : null}
+      <FormMessage id="partner-error" errors={actionData && "error" in actionData ? [actionData.error] : undefined} />
       <Form method="post" className="card">
         <input type="hidden" name="intent" value="choose" />
         <fieldset>

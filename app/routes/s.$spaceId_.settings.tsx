@@ -4,7 +4,7 @@ import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-r
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { endPartnership, invitePartner, partnersOf, searchTenants, setArchived, updateSpace } from "@twinning/db";
 import { invitePartnerSchema, LIMITS, SPACE_ROLES, updateSpaceSchema } from "@twinning/domain";
-import { ErrorList, FormMessage, Notice, TextField } from "~/components/Field";
+import { FormMessage, Notice, TextField } from "~/components/Field";
 import { ErrorPage } from "~/components/ErrorPage";
 import { SpaceLookFields } from "~/components/SpaceLook";
 import { authorizeSpace, requireUser } from "~/lib/access.server";
@@ -88,11 +88,7 @@ export default function SpaceSettings() {
         <Link to={`/s/${space.id}`}>← {space.title}</Link>
       </p>
       <h1>{t("space.settingsTitle")}</h1>
-      {error ? (
-        <div role="alert" className="form-error">
-          <ErrorList id="settings-error" errors={[error]} />
-        </div>
-      ) : null}
+      <FormMessage id="settings-error" errors={error ? [error] : undefined} />
       {notice ? <Notice>{translateMessage(t, "space.notices", notice)}</Notice> : null}
 
       <Form method="post" {...getFormProps(form)} className="card" aria-labelledby="settings-heading">

@@ -29,7 +29,7 @@ import {
   type TenantRole,
 } from "@twinning/domain";
 import { createI18n } from "@twinning/i18n";
-import { ErrorList, Notice, SelectField, TextField } from "~/components/Field";
+import { FormMessage, Notice, SelectField, TextField } from "~/components/Field";
 import { ErrorPage } from "~/components/ErrorPage";
 import { authorizeTenant, requireUser } from "~/lib/access.server";
 import { useT } from "~/lib/i18n";
@@ -168,11 +168,7 @@ export default function TenantPage() {
           </button>
         </Form>
       )}
-      {error ? (
-        <div role="alert" className="form-error">
-          <ErrorList id="member-error" errors={[error]} />
-        </div>
-      ) : null}
+      <FormMessage id="member-error" errors={error ? [error] : undefined} />
       {notice ? <Notice>{t(`tenant.${notice}`)}</Notice> : null}
 
       {network.length ? (

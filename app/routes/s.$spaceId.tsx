@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { listBoards, listDocuments, participantsOf, partnersOf, spaceAudit } from "@twinning/db";
+import { listBoards, listDocuments, participantsOf, partnersOf, recentCardEvents, spaceAudit } from "@twinning/db";
 import { can, documentFilterSchema } from "@twinning/domain";
 import { DocumentList } from "~/components/DocumentList";
 import { AuditList } from "~/components/AuditList";
@@ -15,13 +15,14 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
     const { space, facts, actor, access } = await authorizeSpace(tx, user, params.spaceId, "space.view");
     const manage = can(actor, "space.manage", { type: "space", space: facts });
     const filter = documentFilterSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
-    const [partners, participants, activity, host, documents, boards] = await Promise.all([
+    const [partners, participants, activity, host, documents, boards, cardActivity] = await Promise.all([
       partnersOf(tx, space.id),
       participantsOf(tx, space.id),
       manage ? spaceAudit(tx, space.id, 10) : [],
       tx<{ name: string; kind: string; country: string; slug: string }[]>`select name, kind, country, slug from tenants where id = ${space.hostTenantId}`,
       listDocuments(tx, space.id, { ...filter, archived: filter.archived === "1" }),
       listBoards(tx, space.id),
+      recentCardEvents(tx, space.id),
     ]);
     // Partner tenants this user administers: they choose their members or leave from here.
     const adminOf = new Set(actor.memberships.filter((m) => m.role === "owner" || m.role === "admin").map((m) => m.tenantId));
@@ -37,6 +38,7 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
       activity,
       documents,
       boards: boards.map((b) => ({ id: b.id, title: b.title, cards: b.cards })),
+      cardActivity,
       filter,
       canCreate: can(actor, "space.edit", { type: "space", space: facts }),
     };
@@ -46,8 +48,8 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.space.title} — Twinning` : "Twinning" }];
 
 export default function SpaceOverview() {
-  const { space, host, access, manage, partners, participants, activity, documents, boards, filter, canCreate } = useLoaderData<typeof loader>();
-  const { t } = useT();
+  const { space, host, access, manage, partners, participants, activity, documents, boards, cardActivity, filter, canCreate } = useLoaderData<typeof loader>();
+  const { t, date } = useT();
   const byTenant = new Map<string, typeof participants>();
   for (const p of participants) byTenant.set(p.tenantName, [...(byTenant.get(p.tenantName) ?? []), p]);
   return (
@@ -155,9 +157,23 @@ export default function SpaceOverview() {
         </p>
       ) : null}
 
+      <h2>{t("space.recentActivity")}</h2>
+      {cardActivity.length ? (
+        <ul className="history">
+          {cardActivity.map((e) => (
+            <li key={e.id}>
+              <time dateTime={new Date(e.at).toISOString()}>{date(e.at)}</time> — {e.actorName ?? "—"}:{" "}
+              {String(t(`board.events.${e.action}`, { ...e.details, defaultValue: e.action }))} —{" "}
+              <Link to={`/s/${space.id}/boards/${e.boardId}/cards/${e.cardId}`}>{e.cardTitle}</Link>
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p className="muted">{t("audit.empty")}</p>
+      )}
       {manage ? (
         <>
-          <h2>{t("space.recentActivity")}</h2>
+          <h2>{t("space.spaceEvents")}</h2>
           <AuditList events={activity} />
         </>
       ) : null}

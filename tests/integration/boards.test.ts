@@ -111,6 +111,16 @@ describe("boards", () => {
     expect(unchanged).toMatchObject({ title: card.title, startDate: card.startDate, dueDate: card.dueDate, columnId: card.columnId, assignees: card.assignees });
   });
 
+  it("the space overview shows everyone taking part the latest card activity", async () => {
+    // (React separates adjacent text with <!-- --> in server HTML.)
+    const page = (await (await fetch(`${app.url}/s/${spaceId}`, { headers: { Cookie: cookie.clean } })).text()).replaceAll("<!-- -->", "");
+    expect(page).toMatch(/Region Hovedstaden: flyttede kortet til|CLEAN: flyttede kortet til/);
+    // The audit section stays the host's admins'.
+    expect(page).not.toContain("Partnere og dokumenter (revision)");
+    const hostPage = await (await fetch(`${app.url}/s/${spaceId}`, { headers: { Cookie: cookie["region-hovedstaden"] } })).text();
+    expect(hostPage).toContain("Partnere og dokumenter (revision)");
+  });
+
   it("a viewer sees the board but the server refuses their writes", async () => {
     // Region Hovedstaden is a viewer in the Bycirklen–Wuxi space.
     const [board] = await app.db.owner`select id from boards where space_id = ${otherSpaceId}`;

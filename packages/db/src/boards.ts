@@ -311,6 +311,22 @@ export async function historyOf(sql: Queryable, cardId: string): Promise<CardEve
     where e.card_id = ${cardId} order by e.at desc, e.id desc limit 100`;
 }
 
+export interface SpaceCardEvent extends CardEvent {
+  cardId: string;
+  cardTitle: string;
+  boardId: string;
+}
+
+/** The latest changes to the cards of a space's boards, for everyone taking part. */
+export async function recentCardEvents(sql: Queryable, spaceId: string, limit = 10): Promise<SpaceCardEvent[]> {
+  return sql<SpaceCardEvent[]>`
+    select e.id::text, u.name as actor_name, e.at, e.action, e.details, c.id as card_id, c.title as card_title, c.board_id
+    from card_events e join cards c on c.id = e.card_id join boards b on b.id = c.board_id
+    left join users u on u.id = e.actor_id
+    where b.space_id = ${spaceId} and c.deleted_at is null
+    order by e.at desc, e.id desc limit ${limit}`;
+}
+
 export interface Backlink {
   documentId: string;
   documentTitle: string;

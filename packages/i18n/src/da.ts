@@ -133,6 +133,7 @@ const da: Resource = {
   roles: { owner: "Ejer", admin: "Administrator", member: "Medlem", viewer: "Læser" },
   countries: { DK: "Danmark", CN: "Kina", SE: "Sverige", NO: "Norge", FI: "Finland", DE: "Tyskland", GB: "Storbritannien" },
   space: {
+    spaceEvents: "Partnere og dokumenter (revision)",
     submit: "Opret rum",
     acceptNamed: "Acceptér invitationen til {{space}}",
     declineNamed: "Afslå invitationen til {{space}}",

@@ -131,6 +131,7 @@ const en = {
   roles: { owner: "Owner", admin: "Administrator", member: "Member", viewer: "Viewer" },
   countries: { DK: "Denmark", CN: "China", SE: "Sweden", NO: "Norway", FI: "Finland", DE: "Germany", GB: "United Kingdom" },
   space: {
+    spaceEvents: "Partners and documents (audit)",
     submit: "Create space",
     acceptNamed: "Accept the invitation to {{space}}",
     declineNamed: "Decline the invitation to {{space}}",

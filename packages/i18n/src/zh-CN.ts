@@ -133,6 +133,7 @@ const zhCN: Resource = {
   roles: { owner: "所有者", admin: "管理员", member: "成员", viewer: "查看者" },
   countries: { DK: "丹麦", CN: "中国", SE: "瑞典", NO: "挪威", FI: "芬兰", DE: "德国", GB: "英国" },
   space: {
+    spaceEvents: "伙伴与文档（审计）",
     submit: "创建空间",
     acceptNamed: "接受加入 {{space}} 的邀请",
     declineNamed: "拒绝加入 {{space}} 的邀请",

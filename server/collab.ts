@@ -5,7 +5,7 @@ import { WebSocketServer, type WebSocket } from "ws";
 import type { Auth, SessionUser } from "@twinning/auth";
 import { CloseCodes, CollabServer, PgPersistence } from "@twinning/collab";
 import { ACCESS_CHANNEL, asUser, documentAccessFacts, findTenantById, loadActor, loadSpaceFacts, recordEdit, saveDerived, type Database } from "@twinning/db";
-import { can, colorFor, LIMITS, spaceAccess } from "@twinning/domain";
+import { can, colorFor, LIMITS, spaceAccess, isUuid } from "@twinning/domain";
 import { deriveFromYDoc } from "@twinning/editor";
 
 const PREFIX = "/collab/";
@@ -71,7 +71,7 @@ export async function mountCollab(options: CollabOptions) {
   const open = new Map<WebSocket, { user: SessionUser; documentId: string; spaceId: string; readOnly: boolean }>();
 
   async function authorise(user: SessionUser, documentId: string): Promise<Grant | null> {
-    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(documentId)) return null;
+    if (!isUuid(documentId)) return null;
     return asUser(db.sql, user.id, async (tx) => {
       const doc = await documentAccessFacts(tx, documentId);
       const space = doc && (await loadSpaceFacts(tx, doc.spaceId));

@@ -2,7 +2,7 @@ import type { AppLoadContext } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import type { SessionUser } from "@twinning/auth";
 import { findSpace, findTenantBySlug, loadActor, loadSpaceFacts, type Queryable, type Space, type Tenant } from "@twinning/db";
-import { can, spaceAccess, type Actor, type PartnerAction, type SpaceAccess, type SpaceAction, type SpaceFacts, type TenantAction, type TenantRole } from "@twinning/domain";
+import { can, isUuid, spaceAccess, type Actor, type PartnerAction, type SpaceAccess, type SpaceAction, type SpaceFacts, type TenantAction, type TenantRole } from "@twinning/domain";
 
 /**
  * Every loader and action asks the one permission policy (`can` in @twinning/domain) through these
@@ -26,8 +26,6 @@ export function forbidden(): never {
   throw new Response("Forbidden", { status: 403 });
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 export interface TenantAccess {
   tenant: Tenant;
   actor: Actor;
@@ -50,7 +48,7 @@ export interface SpaceAccessResult {
 }
 
 export async function authorizeSpace(tx: Queryable, user: SessionUser, spaceId: string | undefined, action: SpaceAction): Promise<SpaceAccessResult> {
-  if (!spaceId || !UUID.test(spaceId)) notFound();
+  if (!isUuid(spaceId)) notFound();
   const [facts, actor, space] = await Promise.all([loadSpaceFacts(tx, spaceId), loadActor(tx, user.id), findSpace(tx, spaceId)]);
   const access = facts && spaceAccess(actor, facts);
   if (!facts || !space || !access) notFound();
@@ -66,7 +64,7 @@ export async function authorizePartner(
   tenantId: string | undefined,
   action: PartnerAction,
 ): Promise<{ space: Space; facts: SpaceFacts; actor: Actor }> {
-  if (!spaceId || !UUID.test(spaceId) || !tenantId || !UUID.test(tenantId)) notFound();
+  if (!isUuid(spaceId) || !isUuid(tenantId)) notFound();
   const [facts, actor, space] = await Promise.all([loadSpaceFacts(tx, spaceId), loadActor(tx, user.id), findSpace(tx, spaceId)]);
   if (!facts || !space || !actor.memberships.some((m) => m.tenantId === tenantId)) notFound();
   if (!can(actor, action, { type: "partner", space: facts, tenantId })) forbidden();

@@ -1,21 +1,20 @@
 import type { SessionUser } from "@twinning/auth";
+import { isUuid } from "@twinning/domain";
 import { findBoard, findCard, participantsOf, partnersOf, type Queryable } from "@twinning/db";
 import { authorizeSpace, notFound } from "~/lib/access.server";
 import type { SpaceAction } from "@twinning/domain";
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** A board of a space the user may act on (`action` is a space action: view, edit, comment). */
 export async function authorizeBoard(tx: Queryable, user: SessionUser, spaceId: string | undefined, boardId: string | undefined, action: SpaceAction) {
   const access = await authorizeSpace(tx, user, spaceId, action);
-  const board = boardId && UUID.test(boardId) ? await findBoard(tx, boardId) : undefined;
+  const board = isUuid(boardId) ? await findBoard(tx, boardId) : undefined;
   if (!board || board.spaceId !== access.space.id) notFound();
   return { ...access, board };
 }
 
 export async function authorizeCard(tx: Queryable, user: SessionUser, params: { spaceId?: string; boardId?: string; cardId?: string }, action: SpaceAction) {
   const access = await authorizeBoard(tx, user, params.spaceId, params.boardId, action);
-  const card = params.cardId && UUID.test(params.cardId) ? await findCard(tx, params.cardId) : undefined;
+  const card = isUuid(params.cardId) ? await findCard(tx, params.cardId) : undefined;
   if (!card || card.boardId !== access.board.id || card.deletedAt) notFound();
   return { ...access, card };
 }

@@ -1,10 +1,8 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { cardSummaries, createCard, loadActor, loadSpaceFacts } from "@twinning/db";
-import { can, cardSchema, LIMITS } from "@twinning/domain";
+import { can, cardSchema, LIMITS, isUuid } from "@twinning/domain";
 import { authorizeSpace, requireUser } from "~/lib/access.server";
 import { authorizeBoard } from "~/lib/boards.server";
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Cards for the editor: `?ids=a,b` — what the card nodes of an open document show (live status);
@@ -25,7 +23,7 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
         order by c.updated_at desc limit 20`;
       return { cards: await cardSummaries(tx, rows.map((r) => r.id)) };
     }
-    const ids = (url.searchParams.get("ids") ?? "").split(",").filter((id) => UUID.test(id)).slice(0, 200);
+    const ids = (url.searchParams.get("ids") ?? "").split(",").filter((id) => isUuid(id)).slice(0, 200);
     const summaries = await cardSummaries(tx, ids);
     // Row-level security keeps other tenants' spaces out; the policy also applies chosen members.
     const actor = await loadActor(tx, user.id);

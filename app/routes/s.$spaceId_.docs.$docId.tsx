@@ -2,7 +2,7 @@ import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFuncti
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { lazy, Suspense, useEffect, useState } from "react";
 import { findDocument, listBoards, renameDocument, setDocumentArchived, setDocumentStatus, type DocumentRow, type Queryable } from "@twinning/db";
-import { can, colorFor, DOCUMENT_STATUSES, documentStatusSchema, LIMITS, renameDocumentSchema } from "@twinning/domain";
+import { can, colorFor, DOCUMENT_STATUSES, documentStatusSchema, LIMITS, renameDocumentSchema, isUuid } from "@twinning/domain";
 import { FormMessage, Notice } from "~/components/Field";
 import { ErrorPage } from "~/components/ErrorPage";
 import { StaticContent } from "~/components/editor/StaticContent";
@@ -16,7 +16,7 @@ const CollabEditor = lazy(() => import("~/components/editor/CollabEditor"));
 
 async function authorizeDocument(tx: Queryable, user: SessionUser, spaceId: string | undefined, documentId: string | undefined) {
   const { space, facts, actor } = await authorizeSpace(tx, user, spaceId, "space.view");
-  const doc = documentId && /^[0-9a-f-]{36}$/i.test(documentId) ? await findDocument(tx, documentId) : undefined;
+  const doc = isUuid(documentId) ? await findDocument(tx, documentId) : undefined;
   if (!doc || doc.spaceId !== space.id) notFound();
   const resource = { type: "document" as const, space: facts, document: { archived: doc.archivedAt !== null, status: doc.status } };
   return { space, doc, can: (action: "document.edit" | "document.manage" | "document.comment") => can(actor, action, resource) };

@@ -27,14 +27,13 @@ import {
   revokeInvitationSchema,
   TENANT_ROLES,
   type TenantRole,
+  isUuid,
 } from "@twinning/domain";
 import { createI18n } from "@twinning/i18n";
 import { FormMessage, Notice, SelectField, TextField } from "~/components/Field";
 import { ErrorPage } from "~/components/ErrorPage";
 import { authorizeTenant, requireUser } from "~/lib/access.server";
 import { useT } from "~/lib/i18n";
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export async function loader({ context, request, params }: LoaderFunctionArgs) {
   const user = requireUser(context, request);
@@ -71,7 +70,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const formData = await request.formData();
   const intent = formData.get("intent");
   return context.tx(async (tx) => {
-    const { tenant } = await authorizeTenant(tx, user, params.slug, "tenant.view");
+    const { tenant, actor } = await authorizeTenant(tx, user, params.slug, "tenant.view");
 
     if (intent === "invite") {
       const submission = parseWithZod(formData, { schema: inviteSchema });
@@ -108,9 +107,8 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     }
 
     if (intent === "acceptSpace" || intent === "declineSpace") {
-      const { actor } = await authorizeTenant(tx, user, params.slug, "tenant.view");
       const spaceId = String(formData.get("spaceId") ?? "");
-      const facts = UUID.test(spaceId) ? await loadSpaceFacts(tx, spaceId) : undefined;
+      const facts = isUuid(spaceId) ? await loadSpaceFacts(tx, spaceId) : undefined;
       const partner = facts?.partners.find((p) => p.tenantId === tenant.id);
       if (!facts || !partner || partner.status !== "invited") return data({ intent, error: "invitationNotFound" }, { status: 404 });
       if (!invitationOpen(partner)) return data({ intent, error: "invitationExpired" }, { status: 410 });
@@ -124,7 +122,6 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
 
     if (intent === "revokeInvitation") {
       const parsed = revokeInvitationSchema.safeParse(Object.fromEntries(formData));
-      const { actor } = await authorizeTenant(tx, user, params.slug, "tenant.view");
       if (!parsed.success || !can(actor, "tenant.manageMembers", { type: "tenant", tenantId: tenant.id })) {
         return data({ intent, error: "forbidden" }, { status: 403 });
       }

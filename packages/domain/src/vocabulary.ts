@@ -58,3 +58,10 @@ export const DEFAULT_AREAS = ["overall", "business", "soil", "education", "schoo
 
 export const COLUMN_KINDS = ["open", "active", "done"] as const;
 export type ColumnKind = (typeof COLUMN_KINDS)[number];
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Whether an id from a URL or form is a uuid at all (checked before it reaches PostgreSQL). */
+export function isUuid(value: unknown): value is string {
+  return typeof value === "string" && UUID.test(value);
+}

@@ -1,18 +1,36 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, Links, Meta, Outlet, Scripts, ScrollRestoration, useLocation, useRouteLoaderData } from "@remix-run/react";
+import { Link, Links, Meta, Outlet, Scripts, ScrollRestoration, useRouteLoaderData } from "@remix-run/react";
 import type { ReactNode } from "react";
-import { tenantsOfUser } from "@twinning/db";
-import { LOCALES } from "@twinning/domain";
+import { inboxCount, loadActor, tenantsOfUser } from "@twinning/db";
 import { ErrorPage } from "~/components/ErrorPage";
+import { SearchBox } from "~/components/search/SearchBox";
 import { I18nProvider, useRequestInfo, useT } from "~/lib/i18n";
-import { forgetOfflineCopies } from "~/lib/offline";
+import { Inbox as InboxIcon, Menu as MenuIcon } from "lucide-react";
+import { Breadcrumbs } from "~/components/shell/Breadcrumbs";
+import { LanguageSwitcher } from "~/components/shell/LanguageSwitcher";
+import { Sidebar } from "~/components/shell/Sidebar";
+import { useShellState, type ShellToggleProps } from "~/components/shell/useShellState";
+import { loadSidebar } from "~/lib/sidebar.server";
+import { useInboxCount } from "~/lib/useInboxCount";
 import stylesheet from "~/styles.css?url";
+import shellStyles from "~/components/shell/shell.css?url";
 
-export const links: LinksFunction = () => [{ rel: "stylesheet", href: stylesheet }];
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: stylesheet },
+  { rel: "stylesheet", href: shellStyles },
+  { rel: "icon", href: "/favicon.ico", sizes: "32x32" },
+  { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
+  { rel: "apple-touch-icon", href: "/apple-touch-icon.png" },
+  { rel: "manifest", href: "/manifest.webmanifest" },
+];
 
-export async function loader({ context }: LoaderFunctionArgs) {
+export async function loader({ context, params }: LoaderFunctionArgs) {
   const { user, locale, requestId } = context;
-  const tenants = user ? await context.tx((tx) => tenantsOfUser(tx, user.id)) : [];
+  const [tenants, inbox, sidebar] = user
+    ? await context.tx((tx) =>
+        Promise.all([tenantsOfUser(tx, user.id), inboxCount(tx, user.id), loadActor(tx, user.id).then((actor) => loadSidebar(tx, actor, params.spaceId))])
+      )
+    : [[], 0, null];
   const current = tenants.find((t) => t.id === user?.currentTenantId) ?? tenants[0] ?? null;
   return {
     locale,
@@ -20,6 +38,10 @@ export async function loader({ context }: LoaderFunctionArgs) {
     user: user ? { id: user.id, name: user.name, email: user.email } : null,
     tenants: tenants.map((t) => ({ id: t.id, slug: t.slug, name: t.name, role: t.role })),
     currentTenant: current ? { id: current.id, slug: current.slug, name: current.name } : null,
+    /** Unread notifications and invitations waiting for the user's tenants (the header's count; live from `/inbox/events`). */
+    inbox,
+    /** The app shell's sidebar: the user's spaces, and the open space's documents and boards. */
+    sidebar,
   };
 }
 
@@ -45,8 +67,8 @@ export function Layout({ children }: { children: ReactNode }) {
         <I18nProvider locale={locale}>
           <Shell>{children}</Shell>
         </I18nProvider>
-        <ScrollRestoration />
-        <Scripts />
+        <ScrollRestoration nonce={info.nonce} />
+        <Scripts nonce={info.nonce} />
       </body>
     </html>
   );
@@ -54,76 +76,72 @@ export function Layout({ children }: { children: ReactNode }) {
 
 function Shell({ children }: { children: ReactNode }) {
   const { t } = useT();
+  const data = useRootData();
+  // Live on every page: the user's own event stream sends the count as things arrive or are read.
+  const inbox = useInboxCount(data?.inbox ?? 0, !!data?.user);
+  const shell = useShellState();
+  const sidebar = data?.user && data.sidebar ? data.sidebar : null;
   return (
-    <>
+    <div className={`app-frame${sidebar ? " has-sidebar" : ""}${shell.hidden ? " sidebar-hidden" : ""}${shell.drawer ? " drawer-open" : ""}`}>
       <a className="skip-link" href="#main">
         {t("app.skipToContent")}
       </a>
-      <Header />
-      <main id="main" tabIndex={-1}>
-        {children}
-      </main>
-    </>
+      <Header inbox={inbox} toggle={sidebar ? shell.toggleProps : null} />
+      <div className="app-body">
+        {sidebar ? (
+          <>
+            <div ref={shell.sidebarRef} className="sidebar-frame" onKeyDown={shell.onSidebarKey}>
+              <Sidebar root={data!} sidebar={sidebar} inbox={inbox} onHide={shell.hide} />
+            </div>
+            <div className="drawer-backdrop" aria-hidden="true" onClick={shell.hide} />
+          </>
+        ) : null}
+        {/* Behind an open drawer the page is inert: focus and the screen reader stay in the drawer. */}
+        <main id="main" tabIndex={-1} {...(shell.drawer ? { inert: "" } : {})}>
+          <Breadcrumbs />
+          {children}
+        </main>
+      </div>
+    </div>
   );
 }
 
-function Header() {
+function Header({ inbox, toggle }: { inbox: number; toggle: ShellToggleProps | null }) {
   const data = useRootData();
-  const { t, locale } = useT();
-  const location = useLocation();
-  const here = location.pathname + location.search;
+  const { t } = useT();
   return (
     <header className="site-header">
+      {toggle ? (
+        <a {...toggle} className="sidebar-toggle icon-button" title={t("shell.toggleSidebar")}>
+          <MenuIcon aria-hidden="true" size={20} />
+          <span className="visually-hidden">{t("shell.toggleSidebar")}</span>
+        </a>
+      ) : null}
       <Link to="/" className="brand">
         {t("app.name")}
       </Link>
-      {data?.currentTenant ? (
-        <Form method="post" action="/switch-tenant" className="tenant-switcher">
-          <input type="hidden" name="redirectTo" value={here} />
-          <label htmlFor="tenant-switch" className="visually-hidden">
-            {t("nav.switchTenant")}
-          </label>
-          <select id="tenant-switch" name="tenantId" defaultValue={data.currentTenant.id} key={data.currentTenant.id}>
-            {data.tenants.map((tenant) => (
-              <option key={tenant.id} value={tenant.id}>
-                {tenant.name}
-              </option>
-            ))}
-          </select>
-          <button type="submit" className="secondary">
-            {t("nav.switchTenant")}
-          </button>
-        </Form>
-      ) : null}
-      <nav aria-label={t("nav.language")} className="language-switcher">
-        <Form method="post" action="/locale">
-          <input type="hidden" name="redirectTo" value={here} />
-          {LOCALES.map((l) => (
-            <button key={l} type="submit" name="locale" value={l} lang={l} aria-pressed={l === locale} className="link-button">
-              {t(`languages.${l}`)}
-            </button>
-          ))}
-        </Form>
-      </nav>
-      <nav aria-label={t("app.mainNav")} className="user-nav">
-        {data?.user ? (
-          <>
-            <Link to="/account" aria-label={t("nav.userMenu", { name: data.user.name })}>
-              {data.user.name}
-            </Link>
-            <Form method="post" action="/logout" onSubmit={() => void forgetOfflineCopies()}>
-              <button type="submit" className="link-button">
-                {t("nav.logOut")}
-              </button>
-            </Form>
-          </>
-        ) : (
-          <>
+      {data?.user ? (
+        <>
+          <SearchBox />
+          <Link to="/inbox" className="inbox-link" aria-label={inbox ? t("inbox.navCount", { count: inbox }) : t("inbox.nav")} title={t("inbox.nav")}>
+            <InboxIcon aria-hidden="true" size={20} />
+            {inbox ? (
+              <span className="inbox-count" aria-hidden="true">
+                {inbox}
+              </span>
+            ) : null}
+          </Link>
+        </>
+      ) : (
+        // Visitors: the language and the way in; signed-in users find both in the sidebar.
+        <>
+          <LanguageSwitcher />
+          <nav aria-label={t("app.mainNav")} className="user-nav">
             <Link to="/login">{t("nav.logIn")}</Link>
             <Link to="/signup">{t("nav.signUp")}</Link>
-          </>
-        )}
-      </nav>
+          </nav>
+        </>
+      )}
     </header>
   );
 }

@@ -1,28 +1,38 @@
 import { randomUUID } from "node:crypto";
-import { createServer, type Server } from "node:http";
+import type { Server } from "node:http";
 import { fileURLToPath } from "node:url";
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
-import express, { type Request } from "express";
+import express from "express";
 import type { Logger } from "pino";
 import { pinoHttp } from "pino-http";
 import { createAuth, type Auth } from "@twinning/auth";
 import type { CollabServer } from "@twinning/collab";
 import { asUser, openDatabase, type Database, type TransactionSql } from "@twinning/db";
-import { isLocale } from "@twinning/domain";
+import { LIMITS } from "@twinning/domain";
 import { isEmpty, loadDemoWorld } from "@twinning/demo-world";
+import { createExporter } from "@twinning/export/pool";
 import { createI18n, negotiateLocale } from "@twinning/i18n";
 import type { Config } from "./config";
 import type { AppContext } from "./context";
-import { originCheck } from "./csrf";
+import { createApiAuth, isApiPath } from "./api-auth";
+import { refuseUnreadableUrls } from "./bad-input";
+import { clientAddress } from "./caps";
+import { originCheck, type OriginRules } from "./csrf";
 import { errorPage } from "./error-page";
+import { createAccessWatcher, type AccessWatcher } from "./access-watcher";
 import { mountCollab } from "./collab";
 import { createEventHub, type EventHub } from "./events";
+import { FairGate } from "./fair-gate";
+import { createHttpServer } from "./http-server";
+import { createLocaleCookie } from "./locale-cookie";
 import { createLogger } from "./logger";
 import { createMailer } from "./mailer";
+import { gateRequests } from "./request-gate";
+import { securityHeaders } from "./security-headers";
+import { routeUpgrades } from "./upgrades";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
-const LOCALE_COOKIE = "twinning_lng";
 
 export interface RunningApp {
   url: string;
@@ -30,6 +40,8 @@ export interface RunningApp {
   db: Database;
   collab: CollabServer;
   events: EventHub;
+  /** Re-checks open sockets and streams when access changes. */
+  access: AccessWatcher;
   auth: Auth;
   log: Logger;
   /** Graceful stop: no new connections, finish requests, close the pool, stop the embedded database. */
@@ -49,16 +61,23 @@ export async function startApp(config: Config, log: Logger = createLogger(config
   if (db.embedded && config.demo && (await isEmpty(db.owner))) {
     await loadDemoWorld(db.owner, (m) => log.info(m));
   }
-  const auth = createAuth(db.sql, {
+  // Accounts, sessions and the throttle: the system path (a session is found from its cookie before any user is known).
+  const auth = createAuth(db.system, {
     secure: config.secureCookies,
     idleTimeoutMs: config.sessionIdleMinutes * 60_000,
     absoluteTimeoutMs: config.sessionAbsoluteHours * 3_600_000,
   });
   const mailer = createMailer(config.smtpUrl, config.mailFrom);
+  const localeCookie = createLocaleCookie(config.secureCookies);
+  // Exports render off the event loop; the first one starts the worker.
+  const exporter = createExporter({ workers: config.exportWorkers });
 
   const app = express();
   app.disable("x-powered-by");
-  if (config.trustProxy) app.set("trust proxy", true);
+  app.use(securityHeaders({ dev: config.dev, hsts: config.hsts }));
+  // One proxy in front: the client address is the last X-Forwarded-For entry, the one our proxy added
+  // (trusting every hop would let a client choose its address, and so its log-in throttle).
+  if (config.trustProxy) app.set("trust proxy", 1);
   app.use(
     pinoHttp({
       logger: log,
@@ -80,7 +99,7 @@ export async function startApp(config: Config, log: Logger = createLogger(config
     }
   });
 
-  const httpServer = createServer(app);
+  const httpServer = createHttpServer(app);
   let build: ServerBuild | (() => Promise<ServerBuild>);
   let closeVite = async () => {};
   if (config.dev) {
@@ -96,21 +115,33 @@ export async function startApp(config: Config, log: Logger = createLogger(config
     build = (await import(`${root}/build/server/index.js`)) as ServerBuild;
   }
 
+  // Event streams wait their turn, per address, before their session is even looked up (/collab
+  // upgrades likewise, in server/collab.ts).
+  const streamChecks = new FairGate(LIMITS.connectionChecksAtOnce);
+  app.use(/^\/s\/[^/]+\/events\/?$/, gateRequests(streamChecks, (req) => clientAddress(req, config.trustProxy)));
+
   // Who is asking, in which language: resolved once per request for every loader and action.
+  const resolveApiRequest = createApiAuth(db, { perMinute: config.apiRequestsPerMinute });
   app.use(async (req, res, next) => {
     try {
+      // The integration API knows bearer tokens only, never the session cookie.
+      if (isApiPath(req.path)) {
+        res.locals.twinning = await resolveApiRequest(req);
+        return next();
+      }
       const validated = await auth.validate(req.get("cookie") ?? null);
       if (validated.setCookie) res.append("Set-Cookie", validated.setCookie);
-      const cookieLocale = /(?:^|;\s*)twinning_lng=([^;]+)/.exec(req.get("cookie") ?? "")?.[1];
-      const locale =
-        validated.user?.locale ?? (isLocale(decodeURIComponent(cookieLocale ?? "")) ? (decodeURIComponent(cookieLocale!) as never) : negotiateLocale(req.get("accept-language")));
+      const locale = validated.user?.locale ?? (await localeCookie.read(req.get("cookie") ?? null)) ?? negotiateLocale(req.get("accept-language"));
       res.locals.twinning = { user: validated.user, sessionId: validated.sessionId, locale };
       next();
     } catch (error) {
       next(error);
     }
   });
-  app.use(originCheck(config.allowedOrigins, (req) => createI18n(req.res!.locals.twinning.locale).t("errors.crossOrigin")));
+  app.use(refuseUnreadableUrls((req) => createI18n(req.res!.locals.twinning.locale).t("errors.badRequest")));
+  // One rule for forms and /collab sockets: which origins count as this site.
+  const origins: OriginRules = { allowedOrigins: config.allowedOrigins, trustProxy: config.trustProxy };
+  app.use(originCheck(origins, (req) => createI18n(req.res!.locals.twinning.locale).t("errors.crossOrigin")));
 
   app.all(
     "*",
@@ -124,9 +155,13 @@ export async function startApp(config: Config, log: Logger = createLogger(config
         auth,
         config,
         mailer,
+        localeCookie,
         log: req.log,
         requestId: String(req.id),
-        address: clientAddress(req),
+        cspNonce: res.locals.cspNonce,
+        address: clientAddress(req, config.trustProxy),
+        applyServerChange: (documentId, userId, change) => collab.applyServerChange(documentId, userId, change),
+        exports: exporter,
         ...res.locals.twinning,
       }),
     }),
@@ -134,8 +169,11 @@ export async function startApp(config: Config, log: Logger = createLogger(config
 
   app.use(errorPage);
 
-  const events = await createEventHub(db, log);
-  const collab = await mountCollab({ httpServer, db, auth, log, allowedOrigins: config.allowedOrigins, timing: config.collabTiming });
+  const events = await createEventHub(db, log, config.caps.streams);
+  const collab = await mountCollab({ db, auth, log, origins, timing: config.collabTiming, caps: config.caps.sockets });
+  // Every upgrade is answered: /collab, Vite's hot reload in development, else 404.
+  routeUpgrades(httpServer, { routes: { "/collab/": collab.handleUpgrade }, dev: config.dev, deadlineMs: LIMITS.upgradeDeadlineMs, log });
+  const access = await createAccessWatcher({ db, log, collab: collab.collab, events, sessionAbsoluteMs: config.sessionAbsoluteHours * 3_600_000 });
 
   await new Promise<void>((resolve) => httpServer.listen(config.port, config.host, resolve));
   const address = httpServer.address();
@@ -155,6 +193,7 @@ export async function startApp(config: Config, log: Logger = createLogger(config
     log,
     collab: collab.collab,
     events,
+    access,
     close() {
       closing ??= (async () => {
         clearInterval(sweep);
@@ -165,9 +204,11 @@ export async function startApp(config: Config, log: Logger = createLogger(config
           setTimeout(() => httpServer.closeAllConnections(), 10_000).unref();
         });
         // Event streams end, and documents are stored and compacted, before the database goes.
+        await access.close();
         await events.close();
         await collab.close();
         await closeVite();
+        await exporter.close();
         await db.close();
       })();
       return closing;
@@ -194,8 +235,4 @@ async function inTransaction<T>(db: Database, userId: string | null, fn: (tx: Tr
   });
   if (redirect) throw redirect;
   return result;
-}
-
-function clientAddress(req: Request): string {
-  return req.ip ?? req.socket.remoteAddress ?? "unknown";
 }

@@ -1,12 +1,31 @@
-import type { IncomingMessage, Server } from "node:http";
+import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import type { Logger } from "pino";
-import { WebSocketServer, type WebSocket } from "ws";
+import { WebSocketServer } from "ws";
 import type { Auth, SessionUser } from "@twinning/auth";
-import { CloseCodes, CollabServer, PgPersistence } from "@twinning/collab";
-import { ACCESS_CHANNEL, asUser, documentAccessFacts, findTenantById, loadActor, loadSpaceFacts, recordEdit, saveDerived, type Database } from "@twinning/db";
-import { can, colorFor, LIMITS, spaceAccess, isUuid } from "@twinning/domain";
-import { deriveFromYDoc } from "@twinning/editor";
+import { CollabServer, PgPersistence, type ReadOnlyReason } from "@twinning/collab";
+import {
+  asSystem,
+  asUser,
+  documentAccessFacts,
+  findTenantById,
+  loadActor,
+  loadSpaceFacts,
+  lockDocumentsForAppend,
+  recordEdit,
+  saveAutoVersion,
+  saveDerived,
+  type Database,
+} from "@twinning/db";
+import { can, colorFor, LIMITS, PRESENCE_COLORS, spaceAccess, isUuid } from "@twinning/domain";
+import { deriveFromYDoc, FRAGMENT } from "@twinning/editor";
+import { versionContent } from "@twinning/editor/versions";
+import type * as Y from "yjs";
+import { readOnlyReason } from "./access-watcher";
+import { Caps, clientAddress, RatePerKey } from "./caps";
+import { FairGate } from "./fair-gate";
+import { checkOrigin, type OriginRules } from "./csrf";
+import { refuseUpgrade } from "./upgrades";
 
 const PREFIX = "/collab/";
 
@@ -16,7 +35,8 @@ class EditorTrackingPersistence extends PgPersistence {
     private readonly db: Database["sql"],
     private readonly logger: Logger,
   ) {
-    super(db, { log: logger });
+    // The sign lock: each append checks, under a lock on the documents' rows, that they are neither signed nor archived.
+    super(db, { log: logger, refusedWrites: (tx, documentIds) => lockDocumentsForAppend(tx, documentIds) });
   }
 
   // At most one write a minute per document and editor: the list shows "last edited", not every keystroke.
@@ -35,17 +55,23 @@ class EditorTrackingPersistence extends PgPersistence {
 }
 
 export interface CollabOptions {
-  httpServer: Server;
   db: Database;
   auth: Auth;
   log: Logger;
-  /** Origins allowed to open sockets besides the request's own host (as for forms). */
-  allowedOrigins: string[];
+  /** Which origins count as this site: the same rule as for forms (server/csrf.ts). */
+  origins: OriginRules;
   timing?: ConstructorParameters<typeof CollabServer>[0]["timing"];
+  /** Open sockets (from the upgrade's arrival) per user, per client address and per document; past one, 429. */
+  caps: { perUser: number; perAddress: number; perDocument: number };
 }
+
+/** What became of a change the server was asked to make to a document. */
+export type ServerChangeOutcome = "applied" | "signed" | "archived" | "missing";
+export type ApplyServerChange = (documentId: string, userId: string, change: (ydoc: Y.Doc) => void) => Promise<ServerChangeOutcome>;
 
 interface Grant {
   readOnly: boolean;
+  readOnlyReason?: ReadOnlyReason;
   spaceId: string;
   tenantName: string;
 }
@@ -53,22 +79,40 @@ interface Grant {
 /**
  * `/collab/<documentId>` on the app's own port: the HTTP upgrade is authenticated with the session
  * cookie and authorised by the permission policy before it completes (401/403, no document loaded);
- * then @twinning/collab speaks the y-websocket protocol. Access changes announced on
- * `twinning_access` re-check every open socket of the space: lost access closes it, a changed right
- * (signed, archived) reconnects it read-only.
+ * then @twinning/collab speaks the y-websocket protocol. Each socket carries its session id; access
+ * changes while it is open are the access watcher's (`access-watcher.ts`).
  */
 export async function mountCollab(options: CollabOptions) {
-  const { httpServer, db, auth, log } = options;
+  const { db, auth, log } = options;
   const collab = new CollabServer({
-    persistence: new EditorTrackingPersistence(db.sql, log),
+    persistence: new EditorTrackingPersistence(db.system, log),
     log,
-    limits: { maxMessageBytes: LIMITS.collabMessageBytes, maxDocumentBytes: LIMITS.collabDocumentBytes },
+    limits: {
+      maxMessageBytes: LIMITS.collabMessageBytes,
+      maxDocumentBytes: LIMITS.collabDocumentBytes,
+      presencePerUser: LIMITS.collabPresencePerUser,
+      presenceFanOutMs: LIMITS.collabPresenceFanOutMs,
+      rateWindowMs: LIMITS.collabRateWindowMs,
+      // The shared schema's structure: one Tiptap fragment, each node one shared type.
+      maxContentDepth: LIMITS.documentMaxDepth,
+      maxContentNodes: LIMITS.documentMaxNodes,
+      allowedRoots: [FRAGMENT],
+    },
     timing: options.timing,
-    onDerive: async (documentId, ydoc) => saveDerived(db.sql, { documentId, ...deriveFromYDoc(ydoc) }),
+    presenceColors: PRESENCE_COLORS,
+    onDerive: async (documentId, ydoc) => {
+      const derived = deriveFromYDoc(ydoc);
+      // A bad node is left out and named here; the rest is saved.
+      if (derived.skipped.length) log.warn({ documentId, skipped: derived.skipped.slice(0, 20) }, "collab: derive skipped content");
+      await saveDerived(db.sql, { documentId, ...derived });
+    },
+    // Quiet for a while after changes: keep a version, unless nothing changed since the last one.
+    onQuiet: async (documentId, ydoc, { editors }) => {
+      const kept = await saveAutoVersion(db.sql, { documentId, editorId: editors.at(-1) ?? null, content: versionContent(ydoc) });
+      log.info({ documentId, kept }, kept ? "collab: version kept" : "collab: no version kept, nothing changed since the last one");
+    },
   });
   const wss = new WebSocketServer({ noServer: true, maxPayload: LIMITS.collabMessageBytes });
-  // Who is connected where, to re-check them when access to a space changes.
-  const open = new Map<WebSocket, { user: SessionUser; documentId: string; spaceId: string; readOnly: boolean }>();
 
   async function authorise(user: SessionUser, documentId: string): Promise<Grant | null> {
     if (!isUuid(documentId)) return null;
@@ -83,77 +127,93 @@ export async function mountCollab(options: CollabOptions) {
       const tenantIds = [space.hostTenantId, ...space.partners.filter((p) => p.status === "active").map((p) => p.tenantId)];
       const via = actor.memberships.find((m) => tenantIds.includes(m.tenantId) && spaceAccess({ ...actor, memberships: [m] }, space));
       const tenant = via ? await findTenantById(tx, via.tenantId) : undefined;
-      return { readOnly: !can(actor, "document.edit", resource), spaceId: doc.spaceId, tenantName: tenant?.name ?? "" };
+      const reason = readOnlyReason(actor, space, resource.document);
+      return { readOnly: reason !== undefined, readOnlyReason: reason, spaceId: doc.spaceId, tenantName: tenant?.name ?? "" };
     });
   }
 
-  function refuse(socket: Duplex, status: 401 | 403 | 500, text: string) {
-    socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
-  }
+  const caps = new Caps({ user: options.caps.perUser, address: options.caps.perAddress, document: options.caps.perDocument });
+  const checks = new FairGate(LIMITS.connectionChecksAtOnce);
+  // However fast sockets are closed and reopened, each address gets this many checks a window.
+  const attempts = new RatePerKey(LIMITS.collabUpgradesPerAddress, LIMITS.collabRateWindowMs);
 
-  httpServer.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+  /**
+   * One `/collab/<documentId>` upgrade (routed here by `upgrades.ts`, which gives it a deadline). Each
+   * check costs more than the one before, so each is done only when the cheaper ones passed: the
+   * address's slot is taken on arrival (sockets still being checked count), the user's after the
+   * session is validated, the document's after the policy allowed it; past a cap the answer is 429.
+   * The slots are given back when the socket closes, however it ends.
+   */
+  async function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, signal: AbortSignal): Promise<void> {
     const path = (req.url ?? "").split("?")[0];
-    // Other upgrades (Vite's HMR in development) are not ours.
-    if (!path.startsWith(PREFIX)) return;
-    void (async () => {
-      try {
-        const origin = req.headers.origin;
-        const own = `http://${req.headers.host}`;
-        const ownTls = `https://${req.headers.host}`;
-        if (origin && origin !== own && origin !== ownTls && !options.allowedOrigins.includes(origin)) {
-          log.warn({ origin }, "collab: cross-origin socket refused");
-          return refuse(socket, 403, "Forbidden");
-        }
-        const { user } = await auth.validate(req.headers.cookie ?? null);
-        if (!user) return refuse(socket, 401, "Unauthorized");
-        const documentId = decodeURIComponent(path.slice(PREFIX.length));
-        const grant = await authorise(user, documentId);
-        if (!grant) return refuse(socket, 403, "Forbidden");
-        wss.handleUpgrade(req, socket, head, (ws) => {
-          open.set(ws, { user, documentId, spaceId: grant.spaceId, readOnly: grant.readOnly });
-          ws.on("close", () => open.delete(ws));
-          collab.handleConnection(ws as never, documentId, {
-            userId: user.id,
-            name: user.name,
-            tenantName: grant.tenantName,
-            color: colorFor(user.id),
-            readOnly: grant.readOnly,
-            spaceId: grant.spaceId,
-          });
-        });
-      } catch (error) {
-        log.error({ err: error }, "collab: upgrade failed");
-        refuse(socket, 500, "Internal Server Error");
-      }
-    })();
-  });
-
-  async function recheck(spaceId: string) {
-    const affected = [...open.entries()].filter(([, c]) => c.spaceId === spaceId);
-    for (const [ws, c] of affected) {
-      const grant = await authorise(c.user, c.documentId).catch(() => null);
-      if (!grant) {
-        ws.close(CloseCodes.Revoked.code, CloseCodes.Revoked.reason);
-        open.delete(ws);
-      } else if (grant.readOnly !== c.readOnly) {
-        // A reconnect picks up the new right (and the client shows it); 4000 is not terminal.
-        ws.close(4000, "access changed");
-      }
+    const address = clientAddress(req, options.origins.trustProxy);
+    const slots: (() => void)[] = [];
+    socket.once("close", () => slots.splice(0).forEach((release) => release()));
+    const gone = () => signal.aborted || socket.destroyed;
+    const take = (keys: { address?: string; user?: string; document?: string }, context: object) => {
+      const slot = caps.take(keys);
+      if ("release" in slot) return slots.push(slot.release) > 0;
+      log.warn({ cap: slot.refused, address, ...context }, `collab: socket refused, too many per ${slot.refused}`);
+      refuseUpgrade(socket, 429, { "Retry-After": "10" });
+      return false;
+    };
+    if (!attempts.take(address)) {
+      log.warn({ address }, "collab: socket refused, too many upgrades from this address");
+      return refuseUpgrade(socket, 429, { "Retry-After": "10" });
     }
+    if (!take({ address }, {})) return;
+    const verdict = checkOrigin(req, options.origins);
+    if (!verdict.ok) {
+      log.warn({ origin: verdict.source, own: verdict.own }, "collab: cross-origin socket refused");
+      return refuseUpgrade(socket, 403);
+    }
+    // What asks the database is let through a few at a time, each address in turn (a rejection
+    // while waiting means the deadline passed).
+    const { user, sessionId } = await checks.run(address, () => auth.validate(req.headers.cookie ?? null), signal);
+    if (gone()) return;
+    if (!user) return refuseUpgrade(socket, 401);
+    if (!take({ user: user.id }, { userId: user.id })) return;
+    const documentId = decodeURIComponent(path.slice(PREFIX.length));
+    const grant = await checks.run(address, () => authorise(user, documentId), signal);
+    if (gone()) return;
+    if (!grant) return refuseUpgrade(socket, 403);
+    if (!take({ document: documentId }, { userId: user.id, documentId })) return;
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      collab.handleConnection(ws as never, documentId, {
+        userId: user.id,
+        name: user.name,
+        tenantName: grant.tenantName,
+        color: colorFor(user.id),
+        readOnly: grant.readOnly,
+        readOnlyReason: grant.readOnlyReason,
+        spaceId: grant.spaceId,
+        sessionId: sessionId ?? undefined,
+      });
+    });
   }
-  const listener = await db.sql.listen(ACCESS_CHANNEL, (payload) => {
-    try {
-      const { spaceId } = JSON.parse(payload) as { spaceId: string };
-      void recheck(spaceId);
-    } catch (error) {
-      log.warn({ err: error }, "collab: bad access notification");
-    }
-  });
+
+  /**
+   * A change the server makes to a live document for a user who was authorised for it (restoring a
+   * version): refused when the document is signed or archived. The document's row is share-locked
+   * until the change is committed and broadcast, so it cannot be signed or archived halfway.
+   */
+  async function applyServerChange(documentId: string, userId: string, change: (ydoc: Y.Doc) => void): Promise<ServerChangeOutcome> {
+    return asSystem(db.sql, async (tx) => {
+      const [doc] = await tx<{ status: string; archivedAt: Date | null }[]>`select status, archived_at from documents where id = ${documentId} for share`;
+      if (!doc) return "missing";
+      if (doc.archivedAt) return "archived";
+      if (doc.status === "signed") return "signed";
+      await collab.applyServerUpdate(documentId, change, { userId });
+      return "applied";
+    });
+  }
 
   return {
     collab,
+    handleUpgrade,
+    caps,
+    applyServerChange,
     async close() {
-      await listener.unlisten();
       await collab.destroy();
       wss.close();
     },

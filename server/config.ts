@@ -1,3 +1,5 @@
+import { LIMITS } from "@twinning/domain";
+
 /** Runtime settings, all from the environment, read once. */
 export interface Config {
   port: number;
@@ -16,14 +18,25 @@ export interface Config {
   mailFrom: string;
   /** Set when served over HTTPS (cookies get Secure and the __Host- prefix). */
   secureCookies: boolean;
+  /** PUBLIC_URL is https: responses carry Strict-Transport-Security. */
+  hsts: boolean;
   /** Public origin(s) accepted for state-changing requests, besides the request's own host. */
   allowedOrigins: string[];
   sessionIdleMinutes: number;
   sessionAbsoluteHours: number;
   logLevel: string;
   trustProxy: boolean;
+  /** Open `/collab` sockets and event streams allowed per user, client address and document (past them: 429). */
+  caps: {
+    sockets: { perUser: number; perAddress: number; perDocument: number };
+    streams: { perUser: number; perAddress: number };
+  };
+  /** Worker threads that render exports (EXPORT_WORKERS, default 1). */
+  exportWorkers?: number;
+  /** Requests one API token may make per minute (API_REQUESTS_PER_MINUTE). */
+  apiRequestsPerMinute: number;
   /** Collaboration delays (tests shorten them). */
-  collabTiming?: { unloadGraceMs?: number; deriveDebounceMs?: number };
+  collabTiming?: { unloadGraceMs?: number; deriveDebounceMs?: number; quietMs?: number };
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] = process.argv): Config {
@@ -43,14 +56,30 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     smtpUrl: env.SMTP_URL || undefined,
     mailFrom: env.MAIL_FROM ?? "Twinning <no-reply@twinning.test>",
     secureCookies: production && (publicUrl?.startsWith("https://") ?? false),
+    hsts: publicUrl?.startsWith("https://") ?? false,
     allowedOrigins: publicUrl ? [new URL(publicUrl).origin] : [],
     sessionIdleMinutes: Number(env.SESSION_IDLE_MINUTES ?? 8 * 60),
     sessionAbsoluteHours: Number(env.SESSION_ABSOLUTE_HOURS ?? 7 * 24),
     logLevel: env.LOG_LEVEL ?? (env.NODE_ENV === "test" ? "warn" : "info"),
     trustProxy: env.TRUST_PROXY === "1",
+    caps: {
+      sockets: {
+        perUser: Number(env.MAX_SOCKETS_PER_USER ?? LIMITS.collabSocketsPerUser),
+        perAddress: Number(env.MAX_SOCKETS_PER_ADDRESS ?? LIMITS.collabSocketsPerAddress),
+        perDocument: Number(env.MAX_SOCKETS_PER_DOCUMENT ?? LIMITS.collabSocketsPerDocument),
+      },
+      streams: {
+        perUser: Number(env.MAX_STREAMS_PER_USER ?? LIMITS.eventStreamsPerUser),
+        perAddress: Number(env.MAX_STREAMS_PER_ADDRESS ?? LIMITS.eventStreamsPerAddress),
+      },
+    },
+    exportWorkers: Number(env.EXPORT_WORKERS ?? 1),
+    apiRequestsPerMinute: Number(env.API_REQUESTS_PER_MINUTE ?? LIMITS.apiRequestsPerWindow),
     collabTiming: {
       ...(env.COLLAB_UNLOAD_GRACE_MS ? { unloadGraceMs: Number(env.COLLAB_UNLOAD_GRACE_MS) } : {}),
       ...(env.COLLAB_DERIVE_DEBOUNCE_MS ? { deriveDebounceMs: Number(env.COLLAB_DERIVE_DEBOUNCE_MS) } : {}),
+      // How long a document stays quiet after changes before a version is kept automatically.
+      ...(env.COLLAB_VERSION_QUIET_MS ? { quietMs: Number(env.COLLAB_VERSION_QUIET_MS) } : {}),
     },
   };
 }

@@ -1,7 +1,10 @@
 import type { Logger } from "pino";
 import type { SessionUser } from "@twinning/auth";
-import { ACCESS_CHANNEL, asSystem, asUser, BOARD_CHANNEL, cardsByIds, loadActor, loadSpaceFacts, type Database } from "@twinning/db";
-import { can } from "@twinning/domain";
+import type { AccessLostReason } from "@twinning/collab";
+import { APPROVAL_CHANNEL, asSystem, BOARD_CHANNEL, cardsByIds, COMMENTS_CHANNEL, INBOX_CHANNEL, parseInboxAnnouncement, type Database } from "@twinning/db";
+import { Caps } from "./caps";
+// The admins of invited tenants, for relaying invitation changes to their own streams.
+import { adminsOfTenants } from "@twinning/db";
 
 /** An event sent to the browsers looking at a space (boards, and documents showing its cards). */
 export interface SpaceEvent {
@@ -16,16 +19,61 @@ export interface SpaceEvent {
   cards?: unknown[];
 }
 
-interface Subscriber {
+/** A document's approval state changed (sent, approved, changes requested, signed, amended): its page reloads that state. */
+export interface ApprovalEvent {
+  type: "approval";
+  documentId: string;
+}
+
+/** A document's comment threads changed (started, answered, resolved, their text removed): its comments panel reloads them. */
+export interface CommentsEvent {
+  type: "comments";
+  documentId: string;
+}
+
+/**
+ * Something arrived in this user's inbox, or was read (sent only to the recipients' streams, each of
+ * them): the stream sends the user's new count, which the header shows (from the page's space stream,
+ * or on other pages from the user's own stream `/inbox/events`).
+ */
+export interface InboxEvent {
+  type: "inbox";
+  count?: number;
+}
+
+/** The stream's last event before it ends because access changed: the browser shows why and stops. */
+export interface AccessEvent {
+  type: "access";
+  reason: AccessLostReason;
+}
+
+export interface Subscriber {
   user: SessionUser;
-  spaceId: string;
-  send(event: SpaceEvent): void;
+  /** The session the stream was opened with: the stream ends when it does. */
+  sessionId: string | null;
+  /** The space whose events it gets; null for the user's own stream (their inbox only, on every page). */
+  spaceId: string | null;
+  /** The client's address (server/caps.ts): streams per address are capped. */
+  address: string;
+  send(event: SpaceEvent | ApprovalEvent | CommentsEvent | InboxEvent | AccessEvent): void;
   close(): void;
 }
 
 export interface EventHub {
-  /** Starts a subscription for a user already authorised for the space; returns its end. */
-  subscribe(subscriber: Subscriber): () => void;
+  /**
+   * Starts a subscription for a user already authorised for the space; returns its end, or null when
+   * the user or the address already has as many open as allowed (logged; answer 429).
+   */
+  subscribe(subscriber: Subscriber): (() => void) | null;
+  /**
+   * Whether `subscribe` would refuse this user or address now (logged like its refusals): asked
+   * before the authorisation, so a refusal costs no transaction.
+   */
+  full(userId: string, address: string): boolean;
+  /** The open subscriptions (a copy), for the access watcher. */
+  subscribers(): Subscriber[];
+  /** Ends a subscription because access changed: an `access` event with the reason, then the end. */
+  revoke(subscriber: Subscriber, reason: AccessLostReason): void;
   close(): Promise<void>;
   /** Open subscriptions (for tests and stats). */
   size(): number;
@@ -34,18 +82,19 @@ export interface EventHub {
 /**
  * Fans PostgreSQL notifications out to the event streams of this instance. Changes are written by
  * Remix actions and published with NOTIFY on commit, so every instance hears every change; a space's
- * events go only to that space's subscribers. When access to a space changes, each of its subscribers
- * is checked again with the permission policy and closed if it lost access.
+ * events go only to that space's subscribers. Access changes are the access watcher's
+ * (`access-watcher.ts`): it re-checks subscribers in bulk and revokes those that lost access.
  */
-export async function createEventHub(db: Database, log: Logger): Promise<EventHub> {
+export async function createEventHub(db: Database, log: Logger, limits: { perUser: number; perAddress: number }): Promise<EventHub> {
   const bySpace = new Map<string, Set<Subscriber>>();
-
-  async function mayStillView(s: Subscriber): Promise<boolean> {
-    return asUser(db.sql, s.user.id, async (tx) => {
-      const facts = await loadSpaceFacts(tx, s.spaceId);
-      return Boolean(facts && can(await loadActor(tx, s.user.id), "space.view", { type: "space", space: facts }));
-    }).catch(() => false);
-  }
+  // The users' own streams (spaceId null), by user.
+  const byUser = new Map<string, Set<Subscriber>>();
+  // Every stream of each user (a space's or their own): the inbox count goes to whichever their page holds.
+  const ofUser = new Map<string, Set<Subscriber>>();
+  const tell = (userId: string) => {
+    for (const s of ofUser.get(userId) ?? []) s.send({ type: "inbox" });
+  };
+  const caps = new Caps({ user: limits.perUser, address: limits.perAddress });
 
   const boards = await db.sql.listen(BOARD_CHANNEL, (payload) => {
     void (async () => {
@@ -60,34 +109,75 @@ export async function createEventHub(db: Database, log: Logger): Promise<EventHu
       }
     })();
   });
-  const access = await db.sql.listen(ACCESS_CHANNEL, (payload) => {
-    try {
-      const { spaceId } = JSON.parse(payload) as { spaceId: string };
-      for (const s of [...(bySpace.get(spaceId) ?? [])]) {
-        void mayStillView(s).then((ok) => {
-          if (!ok) s.close();
-        });
+
+  // A document's approval state or comments changed: every stream of its space is told which document.
+  const documentEvents = (channel: string, type: "approval" | "comments") =>
+    db.sql.listen(channel, (payload) => {
+      try {
+        const { spaceId, documentId } = JSON.parse(payload) as { spaceId: string; documentId: string };
+        for (const s of bySpace.get(spaceId) ?? []) s.send({ type, documentId });
+      } catch (error) {
+        log.warn({ err: error }, `events: could not relay a document's ${type} change`);
       }
-    } catch (error) {
-      log.warn({ err: error }, "events: bad access notification");
+    });
+  const approvals = await documentEvents(APPROVAL_CHANNEL, "approval");
+  const comments = await documentEvents(COMMENTS_CHANNEL, "comments");
+
+  // Only to the recipients' streams (any of theirs: each sends their own count): who was told what is nobody else's business.
+  const inbox = await db.sql.listen(INBOX_CHANNEL, (payload) => {
+    const announcement = parseInboxAnnouncement(payload);
+    if (!announcement) return log.warn("events: inbox announcement not understood");
+    const recipients = new Set(announcement.userIds);
+    for (const userId of recipients) tell(userId);
+    // Invitations waiting for a tenant: its admins, found on the system path (only when any stream is open).
+    if (announcement.adminsOf.length && ofUser.size) {
+      void adminsOfTenants(db.system, announcement.adminsOf)
+        .then((admins) => {
+          for (const userId of admins) if (!recipients.has(userId)) tell(userId);
+        })
+        .catch((error: unknown) => log.warn({ err: error }, "events: could not relay an invitation change"));
     }
   });
 
   return {
     subscribe(subscriber) {
-      const set = bySpace.get(subscriber.spaceId) ?? new Set();
+      const slot = caps.take({ user: subscriber.user.id, address: subscriber.address });
+      if ("refused" in slot) {
+        log.warn({ cap: slot.refused, userId: subscriber.user.id, address: subscriber.address }, `events: stream refused, too many per ${slot.refused}`);
+        return null;
+      }
+      const [map, key] = subscriber.spaceId === null ? [byUser, subscriber.user.id] : [bySpace, subscriber.spaceId];
+      const set = map.get(key) ?? new Set();
       set.add(subscriber);
-      bySpace.set(subscriber.spaceId, set);
+      map.set(key, set);
+      const mine = ofUser.get(subscriber.user.id) ?? new Set();
+      mine.add(subscriber);
+      ofUser.set(subscriber.user.id, mine);
       return () => {
+        slot.release();
         set.delete(subscriber);
-        if (!set.size) bySpace.delete(subscriber.spaceId);
+        if (!set.size) map.delete(key);
+        mine.delete(subscriber);
+        if (!mine.size) ofUser.delete(subscriber.user.id);
       };
     },
-    async close() {
-      for (const set of bySpace.values()) for (const s of set) s.close();
-      bySpace.clear();
-      await Promise.all([boards.unlisten(), access.unlisten()]);
+    full(userId, address) {
+      const cap = caps.count("user", userId) >= limits.perUser ? "user" : caps.count("address", address) >= limits.perAddress ? "address" : null;
+      if (cap) log.warn({ cap, userId, address }, `events: stream refused, too many per ${cap}`);
+      return cap !== null;
     },
-    size: () => [...bySpace.values()].reduce((n, set) => n + set.size, 0),
+    subscribers: () => [...bySpace.values(), ...byUser.values()].flatMap((set) => [...set]),
+    revoke(subscriber, reason) {
+      subscriber.send({ type: "access", reason });
+      subscriber.close();
+    },
+    async close() {
+      for (const set of [...bySpace.values(), ...byUser.values()]) for (const s of [...set]) s.close();
+      bySpace.clear();
+      byUser.clear();
+      ofUser.clear();
+      await Promise.all([boards.unlisten(), approvals.unlisten(), comments.unlisten(), inbox.unlisten()]);
+    },
+    size: () => [...bySpace.values(), ...byUser.values()].reduce((n, set) => n + set.size, 0),
   };
 }

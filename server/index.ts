@@ -1,3 +1,4 @@
+import { SetupError } from "@twinning/db";
 import { startApp } from "./app";
 import { readConfig } from "./config";
 import { createLogger } from "./logger";
@@ -19,6 +20,8 @@ try {
   process.on("SIGTERM", () => void stop("SIGTERM"));
   process.on("SIGINT", () => void stop("SIGINT"));
 } catch (error) {
-  log.fatal({ err: error }, "Twinning could not start");
+  // A problem the person starting it can fix is one sentence saying how; anything else keeps its stack.
+  if (error instanceof SetupError) log.fatal(`Twinning could not start: ${error.message}`);
+  else log.fatal({ err: error }, "Twinning could not start");
   process.exit(1);
 }

@@ -4,7 +4,7 @@ import { pino, type Logger } from "pino";
 export function createLogger(level: string, pretty = false): Logger {
   return pino({
     level,
-    redact: { paths: ["req.headers.cookie", 'res.headers["set-cookie"]', "password", "*.password"], censor: "[redacted]" },
+    redact: { paths: ["req.headers.cookie", "req.headers.authorization", 'res.headers["set-cookie"]', "password", "*.password"], censor: "[redacted]" },
     transport: pretty ? { target: "pino-pretty" } : undefined,
   });
 }

@@ -1,5 +1,6 @@
 import type { AuditEvent } from "@twinning/db";
 import { useT } from "~/lib/i18n";
+import { TableScroller } from "~/components/TableScroller";
 
 type Serialized = Omit<AuditEvent, "at"> & { at: string | Date };
 
@@ -9,7 +10,7 @@ export function AuditList({ events, showSpace = false }: { events: Serialized[];
   if (!events.length) return <p className="muted">{t("audit.empty")}</p>;
   const time = new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short" });
   return (
-    <div className="table-wrap">
+    <TableScroller label={t("audit.title")}>
       <table>
         <caption className="visually-hidden">{t("audit.title")}</caption>
         <thead>
@@ -27,13 +28,20 @@ export function AuditList({ events, showSpace = false }: { events: Serialized[];
                 <time dateTime={new Date(e.at).toISOString()}>{time.format(new Date(e.at))}</time>
               </td>
               <td>{e.actorName ?? "—"}</td>
-              <td>{String(t(`audit.actions.${e.action}`, { ...e.details, tenant: e.tenantName ?? "", role: translateRole(t, e.details.role), from: translateRole(t, e.details.from), to: translateRole(t, e.details.to) }))}</td>
+              <td>{auditText(t, e)}</td>
               {showSpace ? <td>{e.spaceTitle ?? e.tenantName ?? ""}</td> : null}
             </tr>
           ))}
         </tbody>
       </table>
-    </div>
+    </TableScroller>
+  );
+}
+
+/** What an audit event says, translated with its details (roles in the reader's language). */
+export function auditText(t: ReturnType<typeof useT>["t"], e: Pick<Serialized, "action" | "details" | "tenantName">): string {
+  return String(
+    t(`audit.actions.${e.action}`, { ...e.details, tenant: e.tenantName ?? "", role: translateRole(t, e.details.role), from: translateRole(t, e.details.from), to: translateRole(t, e.details.to) }),
   );
 }
 

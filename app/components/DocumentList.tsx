@@ -2,8 +2,9 @@ import { Form, Link } from "@remix-run/react";
 import { DOCUMENT_STATUSES, DOCUMENT_TYPES, LOCALES } from "@twinning/domain";
 import type { DocumentListing } from "@twinning/db";
 import { useT } from "~/lib/i18n";
+import { TableScroller } from "~/components/TableScroller";
 
-type Listing = Omit<DocumentListing, "createdAt" | "lastEditedAt" | "archivedAt"> & { lastEditedAt: string | Date | null };
+type Listing = Omit<DocumentListing, "createdAt" | "lastEditedAt" | "archivedAt"> & { lastEditedAt: string | Date | null; archivedAt?: string | Date | null };
 
 /** A space's documents with filters (type, status, language, archived) that work without JavaScript. */
 export function DocumentList({ spaceId, documents, filter }: { spaceId: string; documents: Listing[]; filter: { type?: string; status?: string; language?: string; archived?: string } }) {
@@ -47,7 +48,7 @@ export function DocumentList({ spaceId, documents, filter }: { spaceId: string; 
         </button>
       </Form>
       {documents.length ? (
-        <div className="table-wrap">
+        <TableScroller label={t("space.documents")}>
           <table aria-labelledby="documents-heading">
             <thead>
               <tr>
@@ -63,16 +64,20 @@ export function DocumentList({ spaceId, documents, filter }: { spaceId: string; 
                 <tr key={d.id}>
                   <td>
                     <Link to={`/s/${spaceId}/docs/${d.id}`}>{d.title}</Link>
+                    {d.archivedAt ? <span className="badge status-badge status-archived">{t("document.archived")}</span> : null}
                   </td>
-                  <td>{t(`documentTypes.${d.type}`)}</td>
-                  <td>{t(`documentStatuses.${d.status}`)}</td>
-                  <td lang={d.language}>{t(`languages.${d.language}`)}</td>
+                  {/* Short words: kept on one line (Chinese would otherwise break after every character). */}
+                  <td className="nowrap">{t(`documentTypes.${d.type}`)}</td>
+                  <td className="nowrap">{t(`documentStatuses.${d.status}`)}</td>
+                  <td className="nowrap" lang={d.language}>
+                    {t(`languages.${d.language}`)}
+                  </td>
                   <td>{d.lastEditedAt ? t("document.editedBy", { name: d.lastEditorName ?? "—", date: date(d.lastEditedAt) }) : "—"}</td>
                 </tr>
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroller>
       ) : (
         <p className="muted">{t("space.noDocuments")}</p>
       )}

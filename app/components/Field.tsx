@@ -38,7 +38,8 @@ export function TextField({ field, label, type = "text", hint, autoComplete, max
           {hint}
         </p>
       ) : null}
-      <input key={key} {...inputProps} autoComplete={autoComplete} maxLength={maxLength} />
+      {/* No maxLength attribute: it would cut pasted text without a word; the form's check names the limit. */}
+      <input key={key} {...inputProps} autoComplete={autoComplete} data-max-length={maxLength} />
       <ErrorList id={field.errorId} errors={field.errors} />
     </div>
   );

@@ -1,22 +1,46 @@
 import { generateHTML } from "@tiptap/html";
+import type { Logger } from "pino";
 import * as Y from "yjs";
-import type { Queryable } from "@twinning/db";
-import { schemaExtensions, yDocToNode } from "@twinning/editor";
+import { documentUpdates, type Queryable } from "@twinning/db";
+import { convertYDoc, schemaExtensions } from "@twinning/editor";
+
+/** A document's content as the page shows it before (or without) the live editor. */
+export interface RenderedDocument {
+  html: string;
+  /**
+   * False when the content could not be converted whole (beyond the nesting or node limits, or a
+   * conversion error): the page then shows this read-only, with a notice, and opens no editor.
+   */
+  intact: boolean;
+}
 
 /**
- * The document's last committed content as HTML, rendered with the shared schema: what the page shows
- * before (or without) the live editor, so it is never blank.
+ * The document's last committed content as HTML, rendered with the shared schema, so the page is
+ * never blank. Never throws for what the content holds: a document that cannot be converted whole is
+ * logged with its id and shown as far as it converts, else as its last derived plain text.
  */
-export async function renderDocumentHtml(sql: Queryable, documentId: string): Promise<string> {
-  const [snapshot] = await sql<{ state: Uint8Array; lastSeq: string }[]>`select state, last_seq from document_snapshots where document_id = ${documentId}`;
-  const updates = await sql<{ update: Uint8Array }[]>`
-    select update from document_updates where document_id = ${documentId} and seq > ${snapshot?.lastSeq ?? 0} order by seq`;
+export async function renderDocument(sql: Queryable, doc: { id: string; plainText: string }, log: Pick<Logger, "warn" | "error">): Promise<RenderedDocument> {
+  const updates = await documentUpdates(sql, doc.id);
   const ydoc = new Y.Doc();
   try {
-    if (snapshot) Y.applyUpdate(ydoc, snapshot.state);
-    for (const row of updates) Y.applyUpdate(ydoc, row.update);
-    return generateHTML(yDocToNode(ydoc).toJSON(), schemaExtensions());
+    if (updates.length) Y.applyUpdate(ydoc, Y.mergeUpdates(updates));
+    const { node, truncated } = convertYDoc(ydoc);
+    if (truncated) log.warn({ documentId: doc.id }, "document: content beyond the nesting or node limits left out of the page");
+    return { html: generateHTML(node.toJSON(), schemaExtensions()), intact: !truncated };
+  } catch (error) {
+    log.error({ documentId: doc.id, err: error }, "document: could not convert the content; showing its last derived text");
+    return { html: plainTextHtml(doc.plainText), intact: false };
   } finally {
     ydoc.destroy();
   }
+}
+
+/** Plain text (blocks separated by newlines) as escaped paragraphs. */
+function plainTextHtml(text: string): string {
+  const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  return text
+    .split("\n")
+    .filter((line) => line.trim())
+    .map((line) => `<p>${escape(line)}</p>`)
+    .join("");
 }

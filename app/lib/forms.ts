@@ -9,6 +9,13 @@ export function errorKey(key: string, values?: Record<string, string | number>):
   return values ? `${key}|${JSON.stringify(values)}` : key;
 }
 
+/** The message of a throttled log-in or password check: when to try again, in seconds or minutes. */
+export function throttledMessage(retryAfterSeconds: number): string {
+  return retryAfterSeconds <= 90
+    ? errorKey("throttledSeconds", { seconds: retryAfterSeconds })
+    : errorKey("throttled", { minutes: Math.ceil(retryAfterSeconds / 60) });
+}
+
 export function splitErrorKey(message: string): [string, Record<string, unknown> | undefined] {
   const bar = message.indexOf("|");
   if (bar < 0) return [message, undefined];

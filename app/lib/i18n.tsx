@@ -10,6 +10,8 @@ import { createI18n, formatDate, formatNumber } from "@twinning/i18n";
 export interface RequestInfo {
   requestId: string;
   locale: Locale;
+  /** The Content-Security-Policy nonce, on the server only (see app/lib/csp.ts for the browser). */
+  nonce?: string;
 }
 
 export const RequestInfoContext = createContext<RequestInfo>({ requestId: "", locale: "da" });

@@ -1,6 +1,8 @@
+import { forgetRecent } from "./recent";
+
 /**
  * Browser side of offline documents: registers the service worker and asks it to keep the current
- * document page and its assets; on log-out, forgets every cached page and local document copy.
+ * document page and its assets; on log-out, forgets every cached page, local document copy and the sidebar's recent items.
  */
 export async function keepPageForOffline(): Promise<void> {
   if (!("serviceWorker" in navigator)) return;
@@ -20,6 +22,7 @@ export async function keepPageForOffline(): Promise<void> {
 }
 
 export async function forgetOfflineCopies(): Promise<void> {
+  forgetRecent();
   navigator.serviceWorker?.controller?.postMessage({ type: "clear" });
   const databases = (await indexedDB.databases?.()) ?? [];
   for (const db of databases) if (db.name?.startsWith("twinning-doc-")) indexedDB.deleteDatabase(db.name);

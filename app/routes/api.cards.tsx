@@ -1,8 +1,8 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { cardSummaries, createCard, loadActor, loadSpaceFacts } from "@twinning/db";
+import { cardSummaries, createCard, findCardIds, loadActor, loadSpaceFacts } from "@twinning/db";
 import { can, cardSchema, LIMITS, isUuid } from "@twinning/domain";
-import { authorizeSpace, requireUser } from "~/lib/access.server";
-import { authorizeBoard } from "~/lib/boards.server";
+import { authorizeBoard, authorizeSpace, requireUser } from "~/lib/access.server";
+import { readAction } from "~/lib/actions.server";
 
 /**
  * Cards for the editor: `?ids=a,b` — what the card nodes of an open document show (live status);
@@ -16,12 +16,7 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
     if (spaceId) {
       const { space } = await authorizeSpace(tx, user, spaceId, "space.view");
       const q = (url.searchParams.get("q") ?? "").slice(0, LIMITS.searchLength);
-      const pattern = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      const rows = await tx<{ id: string }[]>`
-        select c.id from cards c join boards b on b.id = c.board_id
-        where b.space_id = ${space.id} and c.deleted_at is null and c.title ilike ${pattern}
-        order by c.updated_at desc limit 20`;
-      return { cards: await cardSummaries(tx, rows.map((r) => r.id)) };
+      return Response.json({ cards: await cardSummaries(tx, await findCardIds(tx, space.id, q)) });
     }
     const ids = (url.searchParams.get("ids") ?? "").split(",").filter((id) => isUuid(id)).slice(0, 200);
     const summaries = await cardSummaries(tx, ids);
@@ -32,20 +27,21 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
       const facts = await loadSpaceFacts(tx, s);
       allowed.set(s, Boolean(facts && can(actor, "space.view", { type: "space", space: facts })));
     }
-    return { cards: summaries.filter((c) => allowed.get(c.spaceId)) };
+    // A Response, not a bare object: this route is fetched from outside Remix's data layer too.
+    return Response.json({ cards: summaries.filter((c) => allowed.get(c.spaceId)) });
   });
 }
 
 /** "Create card from selection": a card titled with the selected text, first column of the chosen board. */
 export async function action({ context, request }: ActionFunctionArgs) {
   const user = requireUser(context, request);
-  const form = Object.fromEntries(await request.formData()) as Record<string, string>;
-  if (form.intent !== "createFromSelection") throw new Response("Bad Request", { status: 400 });
+  const input = readAction("routes/api.cards", await request.formData());
+  if (!input.ok) return data({ error: input.error }, { status: 400 });
   return context.tx(async (tx) => {
-    const { board } = await authorizeBoard(tx, user, form.spaceId, form.boardId, "space.edit");
-    const parsed = cardSchema.safeParse({ title: form.title.replace(/\s+/g, " ").slice(0, LIMITS.cardTitleLength) });
+    const { board } = await authorizeBoard(tx, user, input.data.spaceId, input.data.boardId, "board.edit");
+    const parsed = cardSchema.safeParse({ title: input.data.title.replace(/\s+/g, " ").slice(0, LIMITS.cardTitleLength) });
     if (!parsed.success) return data({ error: parsed.error.issues[0].message }, { status: 400 });
-    const created = await createCard(tx, { ...parsed.data, boardId: board.id, actorId: user.id });
+    const created = await createCard(tx, { ...parsed.data, board, actorId: user.id });
     if (!created.ok) return data({ error: created.error }, { status: 409 });
     context.log.info({ cardId: created.card.id, boardId: board.id }, "card created from a document selection");
     return { id: created.card.id };

@@ -5,6 +5,8 @@ import { FormMessage } from "~/components/Field";
 import { requireUser } from "~/lib/access.server";
 import { errorKey } from "~/lib/forms";
 import { useT } from "~/lib/i18n";
+import type { MetaFunction } from "@remix-run/node";
+import { pageTitle } from "~/lib/meta";
 
 export async function loader({ params, context, request }: LoaderFunctionArgs) {
   const invitation = await previewInvitation(context.sql, params.token ?? "");
@@ -28,6 +30,8 @@ export async function action({ params, context, request }: ActionFunctionArgs) {
   context.log.info({ tenantId: result.invitation.tenantId, userId: user.id }, "invitation accepted");
   throw redirect("/?notice=joined");
 }
+
+export const meta: MetaFunction = (args) => pageTitle(args, "invitation.title");
 
 export default function InvitationPage() {
   const { problem, invitation, signedIn, here } = useLoaderData<typeof loader>();

@@ -7,9 +7,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const parsed = localeSchema.safeParse(Object.fromEntries(await request.formData()));
   if (!parsed.success) throw new Response("Bad Request", { status: 400 });
   const { locale, redirectTo } = parsed.data;
-  if (context.user) await setUserLocale(context.sql, context.user.id, locale);
-  const cookie = `twinning_lng=${encodeURIComponent(locale)}; Path=/; Max-Age=31536000; SameSite=Lax${context.config.secureCookies ? "; Secure" : ""}`;
-  throw redirect(safeRedirect(redirectTo), { headers: { "Set-Cookie": cookie } });
+  const user = context.user;
+  // As the user (row-level security lets each change only their own row).
+  if (user) await context.tx((tx) => setUserLocale(tx, user.id, locale));
+  throw redirect(safeRedirect(redirectTo), { headers: { "Set-Cookie": await context.localeCookie.serialize(locale) } });
 }
 
 export async function loader() {

@@ -1,11 +1,13 @@
 import { getFormProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { data, redirect, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useSearchParams } from "@remix-run/react";
 import { LIMITS, logInSchema, safeRedirect } from "@twinning/domain";
 import { FormMessage, Notice, TextField } from "~/components/Field";
-import { errorKey } from "~/lib/forms";
+import { throttledMessage } from "~/lib/forms";
 import { useT } from "~/lib/i18n";
+import type { MetaFunction } from "@remix-run/node";
+import { pageTitle } from "~/lib/meta";
 
 export async function loader({ context, request }: LoaderFunctionArgs) {
   if (context.user) throw redirect(safeRedirect(new URL(request.url).searchParams.get("redirectTo")));
@@ -19,8 +21,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (!result.ok) {
     if (result.error === "throttled") {
       context.log.warn({ email: submission.value.email }, "log-in throttled");
-      const minutes = Math.max(1, Math.ceil(result.retryAfterSeconds / 60));
-      return data(submission.reply({ formErrors: [errorKey("throttled", { minutes })] }), {
+      return data(submission.reply({ formErrors: [throttledMessage(result.retryAfterSeconds)] }), {
         status: 429,
         headers: { "Retry-After": String(result.retryAfterSeconds) },
       });
@@ -29,6 +30,14 @@ export async function action({ request, context }: ActionFunctionArgs) {
   }
   throw redirect(safeRedirect(submission.value.redirectTo), { headers: { "Set-Cookie": result.setCookie } });
 }
+
+/** A refused log-in's Retry-After reaches the page's response too (not only the action's data). */
+export const headers: HeadersFunction = ({ actionHeaders }) => {
+  const retryAfter = actionHeaders.get("Retry-After");
+  return retryAfter ? { "Retry-After": retryAfter } : new Headers();
+};
+
+export const meta: MetaFunction = (args) => pageTitle(args, "auth.logInTitle");
 
 export default function LogIn() {
   const { t } = useT();

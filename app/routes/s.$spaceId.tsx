@@ -1,44 +1,68 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { listBoards, listDocuments, participantsOf, partnersOf, recentCardEvents, spaceAudit } from "@twinning/db";
+import { cardsDueInSpace, findTenantById, listBoards, listDocuments, participantsOf, partnersOf, recentCardEvents, spaceAudit } from "@twinning/db";
 import { can, documentFilterSchema } from "@twinning/domain";
 import { DocumentList } from "~/components/DocumentList";
 import { AuditList } from "~/components/AuditList";
 import { ErrorPage } from "~/components/ErrorPage";
-import { SpaceIconGlyph } from "~/components/SpaceLook";
-import { authorizeSpace, requireUser } from "~/lib/access.server";
+import { ChangeFeed } from "~/components/dashboard/ChangeFeed";
+import { DueCardList } from "~/components/dashboard/DueCardList";
+import { headerSpace, SpaceHeader } from "~/components/dashboard/SpaceHeader";
+import { authorizeSpace, notFound, requireUser } from "~/lib/access.server";
+import { todayIso } from "~/lib/home.server";
 import { useT } from "~/lib/i18n";
+import dashboardStyles from "~/components/dashboard/dashboard.css?url";
 
+/**
+ * A space's overview, as a dashboard of the space: what changed (card history for everyone taking
+ * part, the audit log for the host's admins), what is due (overdue first), its documents (with the
+ * filters), its boards and a short summary of who takes part. Partners and people have their own tab,
+ * `s.$spaceId_.people.tsx`.
+ */
 export async function loader({ context, request, params }: LoaderFunctionArgs) {
   const user = requireUser(context, request);
   return context.tx(async (tx) => {
     const { space, facts, actor, access } = await authorizeSpace(tx, user, params.spaceId, "space.view");
     const manage = can(actor, "space.manage", { type: "space", space: facts });
     const filter = documentFilterSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
-    const [partners, participants, activity, host, documents, boards, cardActivity] = await Promise.all([
+    const [partners, participants, activity, host, documents, boards, cardActivity, due] = await Promise.all([
       partnersOf(tx, space.id),
       participantsOf(tx, space.id),
-      manage ? spaceAudit(tx, space.id, 10) : [],
-      tx<{ name: string; kind: string; country: string; slug: string }[]>`select name, kind, country, slug from tenants where id = ${space.hostTenantId}`,
+      can(actor, "space.viewAudit", { type: "space", space: facts }) ? spaceAudit(tx, space.id, 10) : [],
+      findTenantById(tx, space.hostTenantId),
       listDocuments(tx, space.id, { ...filter, archived: filter.archived === "1" }),
       listBoards(tx, space.id),
       recentCardEvents(tx, space.id),
+      cardsDueInSpace(tx, { spaceId: space.id, today: todayIso(), limit: 8 }),
     ]);
-    // Partner tenants this user administers: they choose their members or leave from here.
-    const adminOf = new Set(actor.memberships.filter((m) => m.role === "owner" || m.role === "admin").map((m) => m.tenantId));
+    if (!host) notFound();
+    const active = partners.filter((p) => p.status === "active");
     return {
-      space: { id: space.id, title: space.title, purpose: space.purpose, color: space.color, icon: space.icon, private: space.private, archived: space.archivedAt !== null },
-      host: host[0],
+      space: headerSpace(space),
+      hostName: host.name,
       access,
       manage,
-      partners: partners
-        .filter((p) => p.status === "active" || (manage && p.status === "invited"))
-        .map((p) => ({ ...p, mine: adminOf.has(p.tenantId) && p.status === "active" })),
-      participants,
+      // Who takes part, in short: the host and the active partners, and how many people.
+      takingPart: {
+        tenants: [{ id: host.id, name: host.name, host: true }, ...active.map((p) => ({ id: p.tenantId, name: p.name, host: false }))],
+        people: new Set(participants.map((p) => p.userId)).size,
+        invited: manage ? partners.filter((p) => p.status === "invited").length : 0,
+      },
       activity,
       documents,
       boards: boards.map((b) => ({ id: b.id, title: b.title, cards: b.cards })),
-      cardActivity,
+      cardActivity: cardActivity.map((e) => ({
+        id: e.id,
+        kind: "card" as const,
+        at: new Date(e.at).toISOString(),
+        actorName: e.actorName,
+        action: e.action,
+        details: e.details,
+        tenantName: null,
+        subject: e.cardTitle,
+        href: `/s/${space.id}/boards/${e.boardId}/cards/${e.cardId}`,
+      })),
+      due,
       filter,
       canCreate: can(actor, "space.edit", { type: "space", space: facts }),
     };
@@ -47,85 +71,50 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.space.title} — Twinning` : "Twinning" }];
 
+export const links = () => [{ rel: "stylesheet", href: dashboardStyles }];
+
 export default function SpaceOverview() {
-  const { space, host, access, manage, partners, participants, activity, documents, boards, cardActivity, filter, canCreate } = useLoaderData<typeof loader>();
-  const { t, date } = useT();
-  const byTenant = new Map<string, typeof participants>();
-  for (const p of participants) byTenant.set(p.tenantName, [...(byTenant.get(p.tenantName) ?? []), p]);
+  const { space, hostName, access, manage, takingPart, activity, documents, boards, cardActivity, due, filter, canCreate } = useLoaderData<typeof loader>();
+  const { t } = useT();
   return (
-    <section className="stack">
-      <header className={`space-header color-${space.color}`}>
-        <SpaceIconGlyph icon={space.icon} />
-        <div>
-          <h1>{space.title}</h1>
-          <p className="muted">
-            {t("space.hostedBy", { host: host.name })} · {t("space.yourAccess", { access: t(`access.${access}`) })}
-            {space.private ? ` · ${t("space.privateBadge")}` : ""}
-          </p>
-        </div>
-      </header>
-      {space.archived ? (
-        <p role="status" className="notice">
-          {t("space.archivedNotice")}
-        </p>
-      ) : null}
-      {space.purpose ? <p>{space.purpose}</p> : null}
-      {manage ? (
-        <p className="inline-form">
-          <Link to={`/s/${space.id}/settings`}>{t("space.settings")}</Link>
-          <Link to={`/s/${space.id}/audit`}>{t("audit.spaceLink")}</Link>
-        </p>
-      ) : null}
+    <section className="stack space-page">
+      <SpaceHeader space={space} hostName={hostName} access={access} manage={manage} current="overview" />
 
-      <h2 id="partners-heading">{t("space.partners")}</h2>
-      <div className="table-wrap">
-        <table aria-labelledby="partners-heading">
-          <thead>
-            <tr>
-              <th scope="col">{t("space.partnerName")}</th>
-              <th scope="col">{t("tenant.kind")}</th>
-              <th scope="col">{t("tenant.country")}</th>
-              <th scope="col">{t("space.role")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            <tr>
-              <td>{host.name}</td>
-              <td>{t(`kinds.${host.kind}`)}</td>
-              <td>{t(`countries.${host.country}`, { defaultValue: host.country })}</td>
-              <td>{t("space.hostRole")}</td>
-            </tr>
-            {partners.map((p) => (
-              <tr key={p.tenantId}>
-                <td>
-                  {p.name}
-                  {p.mine ? (
-                    <>
-                      {" "}
-                      <Link to={`/s/${space.id}/partners/${p.tenantId}`}>{t("space.managePartnership")}</Link>
-                    </>
-                  ) : null}
-                </td>
-                <td>{t(`kinds.${p.kind}`)}</td>
-                <td>{t(`countries.${p.country}`, { defaultValue: p.country })}</td>
-                <td>
-                  {t(`spaceRoles.${p.role}`)}
-                  {p.status === "invited" ? ` (${t("space.statusInvited")})` : ""}
-                </td>
-              </tr>
+      <div className="dashboard-grid">
+        <section aria-labelledby="due-heading" className="dashboard-section">
+          <h2 id="due-heading">{t("spaceDashboard.dueSoon")}</h2>
+          {due.cards.length ? (
+            <>
+              <p className="muted">{t("spaceDashboard.dueCounts", { total: due.total, overdue: due.overdue })}</p>
+              <DueCardList cards={due.cards} showAssignees />
+            </>
+          ) : (
+            <p className="muted">{t("spaceDashboard.noDue")}</p>
+          )}
+        </section>
+
+        <section aria-labelledby="activity-heading" className="dashboard-section">
+          <h2 id="activity-heading">{t("space.recentActivity")}</h2>
+          <ChangeFeed items={cardActivity} empty={t("audit.empty")} />
+        </section>
+
+        <section aria-labelledby="taking-part-heading" className="dashboard-section">
+          <h2 id="taking-part-heading">{t("spaceDashboard.takingPart")}</h2>
+          <p>{t("spaceDashboard.takingPartSummary", { tenants: takingPart.tenants.length, people: takingPart.people })}</p>
+          <ul className="tenant-chips">
+            {takingPart.tenants.map((tenant) => (
+              <li key={tenant.id}>
+                {tenant.name}
+                {tenant.host ? <span className="muted"> ({t("spaceDashboard.hostTag")})</span> : null}
+              </li>
             ))}
-          </tbody>
-        </table>
+          </ul>
+          {takingPart.invited ? <p className="muted">{t("spaceDashboard.invitedCount", { count: takingPart.invited })}</p> : null}
+          <p>
+            <Link to={`/s/${space.id}/people`}>{t("spaceDashboard.seePeople")}</Link>
+          </p>
+        </section>
       </div>
-
-      <h2>{t("space.people")}</h2>
-      <ul className="people">
-        {[...byTenant.entries()].map(([tenantName, people]) => (
-          <li key={tenantName}>
-            <strong>{tenantName}</strong>: {people.map((p) => p.name).join(", ")}
-          </li>
-        ))}
-      </ul>
 
       <h2 id="documents-heading">{t("space.documents")}</h2>
       {canCreate ? (
@@ -136,6 +125,7 @@ export default function SpaceOverview() {
         </p>
       ) : null}
       <DocumentList spaceId={space.id} documents={documents} filter={filter} />
+
       <h2>{t("space.boards")}</h2>
       {boards.length ? (
         <ul className="grid">
@@ -157,24 +147,13 @@ export default function SpaceOverview() {
         </p>
       ) : null}
 
-      <h2>{t("space.recentActivity")}</h2>
-      {cardActivity.length ? (
-        <ul className="history">
-          {cardActivity.map((e) => (
-            <li key={e.id}>
-              <time dateTime={new Date(e.at).toISOString()}>{date(e.at)}</time> — {e.actorName ?? "—"}:{" "}
-              {String(t(`board.events.${e.action}`, { ...e.details, defaultValue: e.action }))} —{" "}
-              <Link to={`/s/${space.id}/boards/${e.boardId}/cards/${e.cardId}`}>{e.cardTitle}</Link>
-            </li>
-          ))}
-        </ul>
-      ) : (
-        <p className="muted">{t("audit.empty")}</p>
-      )}
       {manage ? (
         <>
           <h2>{t("space.spaceEvents")}</h2>
           <AuditList events={activity} />
+          <p>
+            <Link to={`/s/${space.id}/audit`}>{t("spaceDashboard.allAudit")}</Link>
+          </p>
         </>
       ) : null}
     </section>

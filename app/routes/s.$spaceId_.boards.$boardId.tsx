@@ -1,28 +1,34 @@
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useRevalidator, useSearchParams } from "@remix-run/react";
-import { useEffect, useState } from "react";
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, type SerializeFrom } from "@remix-run/node";
+import { ChevronLeft, ChevronRight } from "lucide-react";
 import {
-  addColumn,
-  cardsOf,
-  checkCardPeople,
-  columnsOf,
-  createCard,
-  moveCard,
-  removeColumn,
-  renameColumn,
-  setAreas,
-  shiftColumn,
-} from "@twinning/db";
-import { can, cardSchema, columnSchema, LIMITS, moveCardSchema } from "@twinning/domain";
+  Form,
+  Link,
+  Outlet,
+  useActionData,
+  useLoaderData,
+  useLocation,
+  useParams,
+  useRevalidator,
+  useSearchParams,
+  type ShouldRevalidateFunction,
+} from "@remix-run/react";
+import { useEffect, useMemo, useRef, useState } from "react";
+import { addColumn, cardsOf, columnsOf, createCard, moveCard, peopleOfSpace, removeColumn, renameColumn, setAreas, shiftColumn } from "@twinning/db";
+import { can, LIMITS, nearestDueMonth } from "@twinning/domain";
+import { areaKey } from "@twinning/i18n";
 import type { CardView } from "~/components/board/CardChip";
+import type { CardPanelContext } from "~/components/board/CardPanel";
 import { Kanban } from "~/components/board/Kanban";
 import { CalendarView, filterCards, ListView, TimelineView, type ListFilter } from "~/components/board/Views";
+import { ConfirmAction } from "~/components/ConfirmAction";
 import { FormMessage, Notice } from "~/components/Field";
+import { AccessLostNotice } from "~/components/AccessLostNotice";
 import { ErrorPage } from "~/components/ErrorPage";
-import { requireUser } from "~/lib/access.server";
-import { authorizeBoard, peopleOfSpace } from "~/lib/boards.server";
+import { authorizeBoard, authorizeColumn, requireUser } from "~/lib/access.server";
+import { readAction } from "~/lib/actions.server";
+import { spaceCrumbs, type CrumbsHandle } from "~/lib/breadcrumbs";
 import { useT } from "~/lib/i18n";
-import { useSpaceEvents } from "~/lib/useSpaceEvents";
+import { useSpaceEvents, type BoardEvent } from "~/lib/useSpaceEvents";
 
 const VIEWS = ["kanban", "list", "calendar", "timeline"] as const;
 type View = (typeof VIEWS)[number];
@@ -32,11 +38,13 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   const view: View = (VIEWS as readonly string[]).includes(url.searchParams.get("view") ?? "") ? (url.searchParams.get("view") as View) : "kanban";
   return context.tx(async (tx) => {
-    const { space, facts, actor, board } = await authorizeBoard(tx, user, params.spaceId, params.boardId, "space.view");
-    const [columns, cards, people] = await Promise.all([columnsOf(tx, board.id), cardsOf(tx, board.id), peopleOfSpace(tx, space.id, space.hostTenantId)]);
+    const { space, facts, actor, board } = await authorizeBoard(tx, user, params.spaceId, params.boardId, "board.view");
+    const [columns, cards, people] = await Promise.all([columnsOf(tx, board.id), cardsOf(tx, board.id), peopleOfSpace(tx, space.id)]);
     const filter: ListFilter = Object.fromEntries(["assignee", "lead", "area", "dueBefore", "overdue", "sort"].map((k) => [k, url.searchParams.get(k) ?? undefined]));
-    const month = /^\d{4}-\d{2}$/.test(url.searchParams.get("month") ?? "") ? url.searchParams.get("month")! : new Date().toISOString().slice(0, 7);
     const slim = cards.map(slimCard);
+    // Without a month asked for, the calendar opens where the work is: the month of the nearest due date.
+    const asked = url.searchParams.get("month") ?? "";
+    const month = /^\d{4}-\d{2}$/.test(asked) ? asked : nearestDueMonth(slim.map((c) => c.dueDate), new Date().toISOString().slice(0, 10));
     return {
       space: { id: space.id, title: space.title },
       board: { id: board.id, title: board.title, areas: board.areas },
@@ -47,7 +55,7 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
       month,
       people: people.people,
       tenants: people.tenants,
-      canEdit: can(actor, "space.edit", { type: "space", space: facts }),
+      canEdit: can(actor, "board.edit", { type: "board", space: facts, board }),
     };
   });
 }
@@ -55,54 +63,61 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
 export async function action({ context, request, params }: ActionFunctionArgs) {
   const user = requireUser(context, request);
   const formData = await request.formData();
-  const intent = String(formData.get("intent") ?? "");
   return context.tx(async (tx) => {
-    const { board, space } = await authorizeBoard(tx, user, params.spaceId, params.boardId, "space.edit");
+    const { board, facts, actor } = await authorizeBoard(tx, user, params.spaceId, params.boardId, "board.edit");
+    const input = readAction("routes/s.$spaceId_.boards.$boardId", formData);
+    const intent = input.intent;
     const fail = (error: string, status = 400) => data({ intent, error, values: Object.fromEntries(formData) as Record<string, string> }, { status });
-    switch (intent) {
+    if (!input.ok) return fail(input.error);
+    const scope = { facts, board };
+    // A column or card that is not on this board (removed meanwhile, or another board's) is a 404 with a message.
+    const gone = (error: string) => fail(error, 404);
+    switch (input.intent) {
       case "createCard": {
-        const parsed = cardSchema.safeParse({ ...Object.fromEntries(formData), assignees: formData.getAll("assignees") });
-        if (!parsed.success) return fail(parsed.error.issues[0].message);
-        const problem = checkCardPeople(parsed.data, await peopleOfSpace(tx, space.id, space.hostTenantId));
-        if (problem) return fail(problem);
-        const created = await createCard(tx, { ...parsed.data, boardId: board.id, columnId: String(formData.get("columnId") ?? "") || undefined, actorId: user.id });
-        if (!created.ok) return fail(created.error, 409);
+        const { columnId, ...fields } = input.data;
+        if (columnId && !(await authorizeColumn(tx, actor, scope, columnId))) return gone("columnGone");
+        const created = await createCard(tx, { ...fields, board, columnId, actorId: user.id });
+        if (!created.ok) return fail(created.error, created.error === "columnGone" ? 404 : 400);
         return { intent, notice: "cardCreated" };
       }
       case "move": {
-        const parsed = moveCardSchema.safeParse(Object.fromEntries(formData));
-        if (!parsed.success) return fail(parsed.error.issues[0].message);
-        const moved = await moveCard(tx, { ...parsed.data, actorId: user.id });
-        if (!moved.ok) return fail(moved.error, 409);
+        if (!(await authorizeColumn(tx, actor, scope, input.data.columnId))) return gone("columnGone");
+        const moved = await moveCard(tx, { ...input.data, board, actorId: user.id });
+        if (!moved.ok) return gone(moved.error);
         return { intent, notice: null };
       }
       case "addColumn":
+        await addColumn(tx, { board, title: input.data.title });
+        return { intent, notice: "saved" };
       case "renameColumn": {
-        const parsed = columnSchema.safeParse(Object.fromEntries(formData));
-        if (!parsed.success) return fail(parsed.error.issues[0].message);
-        if (intent === "addColumn") await addColumn(tx, { boardId: board.id, title: parsed.data.title });
-        else await renameColumn(tx, { columnId: String(formData.get("columnId")), title: parsed.data.title });
+        const column = await authorizeColumn(tx, actor, scope, input.data.columnId);
+        if (!column) return gone("columnGone");
+        await renameColumn(tx, { board, columnId: column.id, title: input.data.title });
         return { intent, notice: "saved" };
       }
-      case "shiftColumn":
-        await shiftColumn(tx, { columnId: String(formData.get("columnId")), by: formData.get("by") === "-1" ? -1 : 1 });
+      case "shiftColumn": {
+        const column = await authorizeColumn(tx, actor, scope, input.data.columnId);
+        if (!column) return gone("columnGone");
+        await shiftColumn(tx, { board, columnId: column.id, by: input.data.by === "-1" ? -1 : 1 });
         return { intent, notice: null };
+      }
       case "removeColumn": {
-        const removed = await removeColumn(tx, { columnId: String(formData.get("columnId")), moveTo: String(formData.get("moveTo") ?? ""), actorId: user.id });
+        const column = await authorizeColumn(tx, actor, scope, input.data.columnId);
+        const target = await authorizeColumn(tx, actor, scope, input.data.moveTo);
+        if (!column || !target) return gone("columnGone");
+        const removed = await removeColumn(tx, { board, columnId: column.id, moveTo: target.id, actorId: user.id });
         return removed.ok ? { intent, notice: "saved" } : fail("columnGone", 409);
       }
       case "setAreas": {
-        const areas = String(formData.get("areas") ?? "")
+        const areas = input.data.areas
           .split(",")
-          .map((a) => a.trim())
+          .map((a) => areaKey(a))
           .filter(Boolean)
           .slice(0, 30);
         if (!areas.length) return fail("required");
-        await setAreas(tx, { boardId: board.id, areas });
+        await setAreas(tx, { board, areas });
         return { intent, notice: "saved" };
       }
-      default:
-        throw new Response("Bad Request", { status: 400 });
     }
   });
 }
@@ -137,12 +152,44 @@ function mergeCards(current: CardView[], changed: (CardView & { deleted: boolean
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.board.title} — Twinning` : "Twinning" }];
 
+export const handle: CrumbsHandle<SerializeFrom<typeof loader>> = { crumbs: ({ space }) => spaceCrumbs(space) };
+
+/**
+ * Opening, swapping and closing the card panel leave the board as it is (Single Fetch would reload
+ * every loader on each navigation): only the card's segment of the address changes. The open card's
+ * own forms do not reload the board either: the board's stream brings the changed card, applied in
+ * place. Deleting it does (the panel closes onto the board), as do the board's own forms and events.
+ */
+export const shouldRevalidate: ShouldRevalidateFunction = ({ currentUrl, nextUrl, formMethod, formAction, formData, defaultShouldRevalidate }) => {
+  if (formMethod) {
+    const fromPanel = formAction != null && CARD_PATH.test(new URL(formAction, currentUrl).pathname);
+    return fromPanel && formData?.get("intent") !== "delete" ? false : defaultShouldRevalidate;
+  }
+  const boardOf = (url: URL) => url.pathname.replace(CARD_PATH, "");
+  if (currentUrl.pathname !== nextUrl.pathname && boardOf(currentUrl) === boardOf(nextUrl) && currentUrl.search === nextUrl.search) return false;
+  return defaultShouldRevalidate;
+};
+const CARD_PATH = /\/cards\/[^/]+\/?$/;
+
 export default function BoardPage() {
   const { space, board, columns, cards: loaded, view, filter, month, people, tenants, canEdit } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const { t } = useT();
   const [params] = useSearchParams();
   const revalidator = useRevalidator();
+  const location = useLocation();
+  const { cardId } = useParams();
+  // The open card's panel follows the board's stream (one stream per page): it subscribes here.
+  const panelListeners = useRef(new Set<(event: BoardEvent) => void>());
+  const panelContext = useMemo<CardPanelContext>(
+    () => ({
+      onBoardEvent: (listener) => {
+        panelListeners.current.add(listener);
+        return () => void panelListeners.current.delete(listener);
+      },
+    }),
+    [],
+  );
   // Others' changes arrive as events carrying the changed cards: applied in place, no re-fetch
   // (the filtered list and board-level changes re-fetch).
   const [cards, setCards] = useState(loaded);
@@ -150,20 +197,33 @@ export default function BoardPage() {
   useSpaceEvents(
     space.id,
     (event) => {
+      for (const listener of panelListeners.current) listener(event);
       if (!event.cards || view === "list") revalidator.revalidate();
       else setCards((current) => mergeCards(current, event.cards as never));
     },
     (event) => event.boardId === board.id,
   );
-  const cardHref = (id: string) => `/s/${space.id}/boards/${board.id}/cards/${id}`;
+  // A card opens over the board as it is shown (view, filters and month kept in the URL).
+  const cardHref = (id: string) => `/s/${space.id}/boards/${board.id}/cards/${id}${location.search}`;
+  // When the panel closes (its button, Escape, the back button), focus goes back to that card on the board.
+  const heading = useRef<HTMLHeadingElement>(null);
+  const shownCard = useRef(cardId);
+  useEffect(() => {
+    const closed = shownCard.current;
+    shownCard.current = cardId;
+    if (!closed || cardId) return;
+    const links = document.querySelectorAll<HTMLAnchorElement>(`.board-page a[href*="/cards/${closed}"]`);
+    ([...links].find((a) => !a.closest(".card-panel")) ?? heading.current)?.focus();
+  }, [cardId]);
   const error = actionData && "error" in actionData ? actionData.error : null;
   const notice = actionData && "notice" in actionData ? actionData.notice : null;
   return (
     <section className="stack board-page">
-      <p>
-        <Link to={`/s/${space.id}`}>← {space.title}</Link>
-      </p>
-      <h1>{board.title}</h1>
+      <h1 ref={heading} tabIndex={-1}>
+        {board.title}
+      </h1>
+      {/* An open card says it in its panel, which covers the board on a phone. */}
+      {cardId ? null : <AccessLostNotice spaceId={space.id} />}
       <nav aria-label={t("board.views")} className="view-switch">
         {VIEWS.map((v) => (
           <Link key={v} to={`?view=${v}`} aria-current={v === view ? "page" : undefined}>
@@ -179,6 +239,8 @@ export default function BoardPage() {
       {view === "timeline" ? <TimelineView cards={cards} cardHref={cardHref} /> : null}
       {canEdit && view === "kanban" ? <BoardSettings columns={columns} areas={board.areas} key={params.toString()} /> : null}
       {cards.length === 0 && view === "kanban" ? <p className="muted">{t("board.noCards")}</p> : null}
+      {/* The open card (routes/s.$spaceId_.boards.$boardId.cards.$cardId.tsx), a fresh panel for each card. */}
+      <Outlet key={cardId} context={panelContext} />
     </section>
   );
 }
@@ -207,30 +269,34 @@ function BoardSettings({ columns, areas }: { columns: { id: string; title: strin
               <input type="hidden" name="columnId" value={column.id} />
               <input type="hidden" name="intent" value="shiftColumn" />
               <button type="submit" name="by" value="-1" className="secondary" disabled={i === 0} aria-label={t("board.moveColumnLeft", { column: column.title })}>
-                ←
+                <ChevronLeft aria-hidden="true" size={18} />
               </button>
               <button type="submit" name="by" value="1" className="secondary" disabled={i === columns.length - 1} aria-label={t("board.moveColumnRight", { column: column.title })}>
-                →
+                <ChevronRight aria-hidden="true" size={18} />
               </button>
             </Form>
             {columns.length > 1 ? (
-              <Form method="post" className="inline-form">
-                <input type="hidden" name="intent" value="removeColumn" />
-                <input type="hidden" name="columnId" value={column.id} />
-                <label htmlFor={`move-${column.id}`}>{t("board.moveCardsTo")}</label>
-                <select id={`move-${column.id}`} name="moveTo">
-                  {columns
-                    .filter((c) => c.id !== column.id)
-                    .map((c) => (
-                      <option key={c.id} value={c.id}>
-                        {c.title}
-                      </option>
-                    ))}
-                </select>
-                <button type="submit" className="danger" aria-label={t("board.removeColumn", { column: column.title })}>
-                  {t("board.remove")}
-                </button>
-              </Form>
+              <ConfirmAction
+                label={t("confirm.removeColumnOpen")}
+                ariaLabel={t("board.removeColumn", { column: column.title })}
+                title={t("confirm.removeColumnTitle", { column: column.title })}
+                message={t("confirm.removeColumn")}
+                confirm={t("board.remove")}
+                fields={{ intent: "removeColumn", columnId: column.id }}
+              >
+                <div className="field">
+                  <label htmlFor={`move-${column.id}`}>{t("board.moveCardsTo")}</label>
+                  <select id={`move-${column.id}`} name="moveTo">
+                    {columns
+                      .filter((c) => c.id !== column.id)
+                      .map((c) => (
+                        <option key={c.id} value={c.id}>
+                          {c.title}
+                        </option>
+                      ))}
+                  </select>
+                </div>
+              </ConfirmAction>
             ) : null}
           </li>
         ))}
@@ -246,7 +312,8 @@ function BoardSettings({ columns, areas }: { columns: { id: string; title: strin
       <Form method="post" className="inline-form">
         <input type="hidden" name="intent" value="setAreas" />
         <label htmlFor="areas">{t("board.areasLabel")}</label>
-        <input id="areas" name="areas" defaultValue={areas.join(", ")} />
+        {/* Shown in the reader's language; saved as keys where a label is one of the known areas. */}
+        <input id="areas" name="areas" defaultValue={areas.map((a) => t(`areas.${a}`, { defaultValue: a })).join(", ")} />
         <button type="submit" className="secondary">
           {t("account.save")}
         </button>

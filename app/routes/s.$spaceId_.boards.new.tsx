@@ -1,12 +1,16 @@
+import type { SerializeFrom } from "@remix-run/node";
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { createBoard } from "@twinning/db";
 import { createBoardSchema, LIMITS } from "@twinning/domain";
 import { createI18n } from "@twinning/i18n";
 import { ErrorList } from "~/components/Field";
 import { ErrorPage } from "~/components/ErrorPage";
 import { authorizeSpace, requireUser } from "~/lib/access.server";
+import { spaceCrumbs, type CrumbsHandle } from "~/lib/breadcrumbs";
 import { useT } from "~/lib/i18n";
+import type { MetaFunction } from "@remix-run/node";
+import { pageTitle } from "~/lib/meta";
 
 export async function loader({ context, request, params }: LoaderFunctionArgs) {
   const user = requireUser(context, request);
@@ -33,15 +37,16 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
   });
 }
 
+export const meta: MetaFunction = (args) => pageTitle(args, "board.newTitle");
+
+export const handle: CrumbsHandle<SerializeFrom<typeof loader>> = { crumbs: ({ space }) => spaceCrumbs(space) };
+
 export default function NewBoard() {
   const { space } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const { t } = useT();
   return (
     <section className="narrow stack">
-      <p>
-        <Link to={`/s/${space.id}`}>← {space.title}</Link>
-      </p>
       <h1>{t("board.newTitle")}</h1>
       <Form method="post" className="card">
         <input type="hidden" name="intent" value="createBoard" />

@@ -1,14 +1,18 @@
+import type { SerializeFrom } from "@remix-run/node";
 import { getFormProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { createDocument } from "@twinning/db";
 import { createDocumentSchema, DOCUMENT_TEMPLATES, DOCUMENT_TYPES, LIMITS, LOCALES } from "@twinning/domain";
 import { jsonToYUpdate, templateContent } from "@twinning/editor";
 import { FormMessage, SelectField, TextField } from "~/components/Field";
 import { ErrorPage } from "~/components/ErrorPage";
 import { authorizeSpace, requireUser } from "~/lib/access.server";
+import { spaceCrumbs, type CrumbsHandle } from "~/lib/breadcrumbs";
 import { useT } from "~/lib/i18n";
+import type { MetaFunction } from "@remix-run/node";
+import { pageTitle } from "~/lib/meta";
 
 export async function loader({ context, request, params }: LoaderFunctionArgs) {
   const user = requireUser(context, request);
@@ -29,13 +33,17 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
       title,
       language,
       template,
-      initialState: jsonToYUpdate(templateContent(template, title, language)),
+      initialState: jsonToYUpdate(templateContent(template, language)),
       actorId: user.id,
     });
     context.log.info({ documentId: doc.id, spaceId: space.id, template }, "document created");
     throw redirect(`/s/${space.id}/docs/${doc.id}`);
   });
 }
+
+export const meta: MetaFunction = (args) => pageTitle(args, "document.newTitle");
+
+export const handle: CrumbsHandle<SerializeFrom<typeof loader>> = { crumbs: ({ space }) => spaceCrumbs(space) };
 
 export default function NewDocument() {
   const { space, language } = useLoaderData<typeof loader>();
@@ -50,9 +58,6 @@ export default function NewDocument() {
   });
   return (
     <section className="narrow stack">
-      <p>
-        <Link to={`/s/${space.id}`}>← {space.title}</Link>
-      </p>
       <h1>{t("document.newTitle")}</h1>
       <Form method="post" {...getFormProps(form)} className="card">
         <FormMessage id={form.errorId} errors={form.errors} />

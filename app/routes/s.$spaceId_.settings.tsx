@@ -1,15 +1,22 @@
+import type { SerializeFrom } from "@remix-run/node";
 import { getFormProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { endPartnership, invitePartner, partnersOf, searchTenants, setArchived, updateSpace } from "@twinning/db";
 import { invitePartnerSchema, LIMITS, SPACE_ROLES, updateSpaceSchema } from "@twinning/domain";
 import { FormMessage, Notice, TextField } from "~/components/Field";
+import { ConfirmAction } from "~/components/ConfirmAction";
 import { ErrorPage } from "~/components/ErrorPage";
 import { SpaceLookFields } from "~/components/SpaceLook";
-import { authorizeSpace, requireUser } from "~/lib/access.server";
+import { TenantFacts } from "~/components/TenantFacts";
+import { authorizePartner, authorizeSpace, requireUser } from "~/lib/access.server";
+import { readAction } from "~/lib/actions.server";
 import { errorKey, translateMessage } from "~/lib/forms";
+import { spaceCrumbs, type CrumbsHandle } from "~/lib/breadcrumbs";
 import { useT } from "~/lib/i18n";
+import type { MetaFunction } from "@remix-run/node";
+import { pageTitle } from "~/lib/meta";
 
 export async function loader({ context, request, params }: LoaderFunctionArgs) {
   const user = requireUser(context, request);
@@ -48,11 +55,9 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
       return { intent, notice: errorKey("partnerInvited", { tenant: result.tenantName }) };
     }
     if (intent === "removePartner") {
-      const { space, facts } = await authorizeSpace(tx, user, params.spaceId, "space.manage");
-      const tenantId = String(formData.get("tenantId") ?? "");
-      if (!facts.partners.some((p) => p.tenantId === tenantId && (p.status === "active" || p.status === "invited"))) {
-        return data({ intent, error: "forbidden" }, { status: 400 });
-      }
+      const input = readAction("routes/s.$spaceId_.settings", formData);
+      if (!input.ok || input.intent !== "removePartner") throw new Response("Bad Request", { status: 400 });
+      const { space, tenantId } = await authorizePartner(tx, user, params.spaceId, input.data.tenantId, "partner.remove");
       await endPartnership(tx, { spaceId: space.id, tenantId, actorId: user.id, by: "host" });
       context.log.info({ spaceId: space.id, tenantId }, "partner removed");
       return { intent, notice: "partnerRemoved" };
@@ -65,6 +70,10 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
     throw new Response("Bad Request", { status: 400 });
   });
 }
+
+export const meta: MetaFunction = (args) => pageTitle(args, "space.settingsTitle");
+
+export const handle: CrumbsHandle<SerializeFrom<typeof loader>> = { crumbs: ({ space }) => spaceCrumbs(space) };
 
 export default function SpaceSettings() {
   const { space, partners, q, results } = useLoaderData<typeof loader>();
@@ -84,9 +93,6 @@ export default function SpaceSettings() {
   const notice = actionData && "notice" in actionData ? actionData.notice : null;
   return (
     <section className="stack">
-      <p>
-        <Link to={`/s/${space.id}`}>← {space.title}</Link>
-      </p>
       <h1>{t("space.settingsTitle")}</h1>
       <FormMessage id="settings-error" errors={error ? [error] : undefined} />
       {notice ? <Notice>{translateMessage(t, "space.notices", notice)}</Notice> : null}
@@ -110,13 +116,14 @@ export default function SpaceSettings() {
                 {p.name} — {t(`spaceRoles.${p.role}`)}
                 {p.status === "invited" ? ` (${t("space.statusInvited")})` : ""}
               </span>
-              <Form method="post">
-                <input type="hidden" name="intent" value="removePartner" />
-                <input type="hidden" name="tenantId" value={p.tenantId} />
-                <button type="submit" className="danger" aria-label={t("space.removePartnerNamed", { tenant: p.name })}>
-                  {t("space.removePartner")}
-                </button>
-              </Form>
+              <ConfirmAction
+                label={t("confirm.removePartnerOpen")}
+                ariaLabel={t("space.removePartnerNamed", { tenant: p.name })}
+                title={t("confirm.removePartnerTitle", { tenant: p.name })}
+                message={t("confirm.removePartner", { tenant: p.name })}
+                confirm={t("space.removePartner")}
+                fields={{ intent: "removePartner", tenantId: p.tenantId }}
+              />
             </li>
           ))}
         </ul>
@@ -144,11 +151,9 @@ export default function SpaceSettings() {
                     <Form method="post" className="inline-form">
                       <input type="hidden" name="intent" value="invitePartner" />
                       <input type="hidden" name="tenant" value={r.slug} />
-                      <span>
-                        <strong>{r.name}</strong> ({t(`kinds.${r.kind}`)}, {t(`countries.${r.country}`, { defaultValue: r.country })})
-                      </span>
+                      <TenantFacts tenant={r} memberCount={r.memberCount} />
                       <label htmlFor={`role-${r.slug}`} className="visually-hidden">
-                        {t("space.roleFor", { tenant: r.name })}
+                        {t("space.roleFor", { tenant: `${r.name} (${r.slug})` })}
                       </label>
                       <select id={`role-${r.slug}`} name="role" defaultValue="editor">
                         {SPACE_ROLES.map((role) => (
@@ -157,7 +162,7 @@ export default function SpaceSettings() {
                           </option>
                         ))}
                       </select>
-                      <button type="submit" aria-label={t("space.inviteNamed", { tenant: r.name })}>
+                      <button type="submit" aria-label={t("space.inviteNamed", { tenant: `${r.name} (${r.slug})` })}>
                         {t("space.invite")}
                       </button>
                     </Form>
@@ -173,11 +178,21 @@ export default function SpaceSettings() {
 
       <h2>{space.archived ? t("space.restoreHeading") : t("space.archiveHeading")}</h2>
       <p className="muted">{space.archived ? t("space.restoreHint") : t("space.archiveHint")}</p>
-      <Form method="post">
-        <button type="submit" name="intent" value={space.archived ? "restore" : "archive"} className="secondary">
-          {space.archived ? t("space.restore") : t("space.archive")}
-        </button>
-      </Form>
+      {space.archived ? (
+        <Form method="post">
+          <button type="submit" name="intent" value="restore" className="secondary">
+            {t("space.restore")}
+          </button>
+        </Form>
+      ) : (
+        <ConfirmAction
+          label={`${t("space.archive")}…`}
+          title={t("confirm.archiveSpaceTitle", { space: space.title })}
+          message={t("confirm.archiveSpace")}
+          confirm={t("space.archive")}
+          fields={{ intent: "archive" }}
+        />
+      )}
     </section>
   );
 }

@@ -1,10 +1,14 @@
+import type { SerializeFrom } from "@remix-run/node";
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
 import { tenantAudit } from "@twinning/db";
 import { AuditList } from "~/components/AuditList";
 import { ErrorPage } from "~/components/ErrorPage";
 import { authorizeTenant, requireUser } from "~/lib/access.server";
+import { tenantCrumbs, type CrumbsHandle } from "~/lib/breadcrumbs";
 import { useT } from "~/lib/i18n";
+import type { MetaFunction } from "@remix-run/node";
+import { pageTitle } from "~/lib/meta";
 
 /** The tenant's audit log, for its admins. Read-only: nothing in the app edits audit events. */
 export async function loader({ context, request, params }: LoaderFunctionArgs) {
@@ -15,14 +19,15 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
   });
 }
 
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => pageTitle({ matches }, "audit.tenantTitle", { tenant: data?.tenant.name ?? "" });
+
+export const handle: CrumbsHandle<SerializeFrom<typeof loader>> = { crumbs: ({ tenant }) => tenantCrumbs(tenant) };
+
 export default function TenantAudit() {
   const { tenant, events } = useLoaderData<typeof loader>();
   const { t } = useT();
   return (
     <section className="stack">
-      <p>
-        <Link to={`/t/${tenant.slug}`}>← {tenant.name}</Link>
-      </p>
       <h1>{t("audit.tenantTitle", { tenant: tenant.name })}</h1>
       <AuditList events={events} showSpace />
     </section>

@@ -1,3 +1,4 @@
+import type { SerializeFrom } from "@remix-run/node";
 import { getFormProps, getInputProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
@@ -7,7 +8,10 @@ import { createSpaceSchema, LIMITS } from "@twinning/domain";
 import { FormMessage, TextField } from "~/components/Field";
 import { SpaceLookFields } from "~/components/SpaceLook";
 import { authorizeTenant, requireUser } from "~/lib/access.server";
+import { tenantCrumbs, type CrumbsHandle } from "~/lib/breadcrumbs";
 import { useT } from "~/lib/i18n";
+import type { MetaFunction } from "@remix-run/node";
+import { pageTitle } from "~/lib/meta";
 
 export async function loader({ context, request, params }: LoaderFunctionArgs) {
   const user = requireUser(context, request);
@@ -26,6 +30,10 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
     throw redirect(`/s/${space.id}`);
   });
 }
+
+export const meta: MetaFunction = (args) => pageTitle(args, "space.newTitle");
+
+export const handle: CrumbsHandle<SerializeFrom<typeof loader>> = { crumbs: ({ tenant }) => tenantCrumbs(tenant) };
 
 export default function NewSpace() {
   const { tenant } = useLoaderData<typeof loader>();

@@ -5,37 +5,19 @@
  * the board page's server time. Everything on 127.0.0.1,
  * bounded in count and time.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { generateNKeysBetween } from "fractional-indexing";
-import { pino } from "pino";
-import { ensureDatabase, startEmbedded } from "@twinning/db";
 import { DEMO_PASSWORD, demoEmail, loadDemoWorld } from "@twinning/demo-world";
-import { startApp } from "../../server/app";
-import { readConfig } from "../../server/config";
+import { startBenchServer } from "./server";
 
 const CARDS = Number(process.env.BENCH_CARDS ?? 2000);
 const VIEWERS = Number(process.env.BENCH_VIEWERS ?? 20);
 const MOVES = Number(process.env.BENCH_MOVES ?? 40);
 const PAGE_LOADS = Number(process.env.BENCH_PAGE_LOADS ?? 30);
 
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
 const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))];
 const ms = (n: number) => `${n.toFixed(1)} ms`;
 
-const dataDir = mkdtempSync(join(tmpdir(), "twinning-bench-board-"));
-const cluster = await startEmbedded({ dataDir, port: await freePort() });
-await ensureDatabase(cluster.urlFor("postgres"), "bench");
-const config = readConfig({ NODE_ENV: "production", LOG_LEVEL: "silent", DATABASE_URL: cluster.urlFor("bench"), PORT: "0", HOST: "127.0.0.1" }, []);
-const app = await startApp(config, pino({ level: "silent" }));
+const { app, stop } = await startBenchServer("board");
 try {
   await loadDemoWorld(app.db.owner);
   const [{ id: boardId, spaceId }] = await app.db.owner`select id, space_id from boards where title = 'Handlingsplan 2017–2018'`;
@@ -132,8 +114,6 @@ try {
   });
   for (const c of controllers) c.abort();
 } finally {
-  await app.close();
-  await cluster.stop();
-  rmSync(dataDir, { recursive: true, force: true });
+  await stop();
 }
 process.exit(0);

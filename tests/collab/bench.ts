@@ -39,6 +39,8 @@ interface ClientReport {
   expected: number;
   p50: number;
   p99: number;
+  /** Awareness frames each client received per second while typing (presence fan-out). */
+  presenceFrames: number;
   converged: boolean;
 }
 
@@ -203,6 +205,7 @@ function printTable(ours: Figures | null, reference: Figures | null): void {
     ["remote deliveries expected", a.expected, b.expected, false],
     ["latency p50 (ms)", a.p50, b.p50, true],
     ["latency p99 (ms)", a.p99, b.p99, true],
+    ["presence frames received per client per s", a.presenceFrames, b.presenceFrames, true],
     ["log commit p50 (ms)", a.commitP50, undefined, false],
     ["log commit p99 (ms)", a.commitP99, undefined, false],
     ["server CPU (ms, this process)", a.cpuMs, b.cpuMs, true],
@@ -232,6 +235,7 @@ function runClients(): void {
     const latencies: number[] = [];
     let keystrokes = 0;
     let expected = 0;
+    let presenceFrames = 0;
     const clients: { doc: Y.Doc; provider: WebsocketProvider; group: number }[] = [];
     // Per group: sender client id → time each clock (one character each) was typed.
     const sentAt = groups.map(() => new Map<number, number[]>());
@@ -244,6 +248,11 @@ function runClients(): void {
           disableBc: true,
         });
         provider.messageHandlers[100] = () => {};
+        const onAwareness = provider.messageHandlers[1];
+        provider.messageHandlers[1] = (...args) => {
+          presenceFrames++;
+          onAwareness(...args);
+        };
         const seen = new Map<number, number>();
         doc.on("update", (update: Uint8Array, origin: unknown) => {
           if (origin !== provider) return;
@@ -262,6 +271,7 @@ function runClients(): void {
     await until(() => clients.every((c) => c.provider.synced), 30_000);
     process.send!("ready");
     await new Promise((resolve) => process.once("message", resolve));
+    presenceFrames = 0;
     const deadline = performance.now() + plan.seconds * 1000;
     await Promise.all(
       clients.map(async ({ doc, provider, group }) => {
@@ -280,13 +290,22 @@ function runClients(): void {
         }
       }),
     );
+    const framesWhileTyping = presenceFrames;
     const converged = await until(
       () => groups.every((_, gi) => new Set(clients.filter((c) => c.group === gi).map((c) => c.doc.getText("body").toString())).size === 1),
       10_000,
     );
     latencies.sort((a, b) => a - b);
     const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? NaN;
-    const report: ClientReport = { keystrokes, samples: latencies.length, expected, p50: pct(0.5), p99: pct(0.99), converged };
+    const report: ClientReport = {
+      keystrokes,
+      samples: latencies.length,
+      expected,
+      p50: pct(0.5),
+      p99: pct(0.99),
+      presenceFrames: framesWhileTyping / clients.length / plan.seconds,
+      converged,
+    };
     process.send!({ type: "done", report });
     await new Promise((resolve) => process.once("message", resolve));
     for (const c of clients) {

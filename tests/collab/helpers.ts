@@ -11,7 +11,9 @@ import {
   CollabServer,
   PgPersistence,
   isDocumentUpdateFrame,
+  readAccessMessage,
   readSavedMessage,
+  type AccessMessage,
   type CollabServerOptions,
   type SavedMessage,
 } from "../../packages/collab/src/index";
@@ -98,6 +100,8 @@ export interface Client {
   provider: WebsocketProvider;
   /** Every saved message received, in order. */
   saved: SavedMessage[];
+  /** Every access message (read-only or not, and why) received, in order. */
+  access: AccessMessage[];
   /** Resolves once synced with the server. */
   synced(): Promise<void>;
   /** Resolves once everything this client sent on its current socket is committed. */
@@ -115,12 +119,15 @@ export function connect(url: string, documentId: string, params: Record<string, 
     connect: true,
   });
   const saved: SavedMessage[] = [];
+  const access: AccessMessage[] = [];
   provider.messageHandlers[100] = (_encoder, decoder) => void saved.push(readSavedMessage(decoder));
+  provider.messageHandlers[101] = (_encoder, decoder) => void access.push(readAccessMessage(decoder));
   const client: Client = {
     doc,
     text: doc.getText("body"),
     provider,
     saved,
+    access,
     synced: () => waitFor(() => provider.synced, 5_000, "synced"),
     allSaved: () =>
       waitFor(

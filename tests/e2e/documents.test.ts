@@ -1,4 +1,5 @@
 import type { Browser, Page } from "playwright-core";
+import { jsonToYUpdate, templateContent } from "@twinning/editor";
 import { beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import * as encoding from "lib0/encoding";
@@ -36,7 +37,10 @@ describe("real-time documents in the browser", () => {
     await loadDemoWorld(app.db.owner);
     const docs = await app.db.owner`select id, space_id, type from documents`;
     const agreement = docs.find((d) => d.type === "agreement")!;
-    const strategy = docs.find((d) => d.type === "strategy")!;
+    // A second writable document in the space (the demo's China business strategy is signed).
+    const [strategy] = await app.db.owner`
+      insert into documents (space_id, type, title, language, template) values (${agreement.spaceId}, 'strategy', 'Strategi for kulturudveksling', 'da', 'strategy') returning id, space_id`;
+    await app.db.owner`insert into document_snapshots (document_id, state, last_seq) values (${strategy.id}, ${Buffer.from(jsonToYUpdate(templateContent("strategy", "da")))}, 0)`;
     agreementId = agreement.id;
     agreementUrl = `${app.url}/s/${agreement.spaceId}/docs/${agreement.id}`;
     strategyUrl = `${app.url}/s/${strategy.spaceId}/docs/${strategy.id}`;

@@ -48,10 +48,10 @@ describe("spaces in the browser", () => {
 
     await host.getByRole("link", { name: "Indstillinger og partnere" }).click();
     await host.getByLabel("Find en organisation efter navn eller kort navn").fill("CLEAN");
-    await host.getByRole("button", { name: "Søg" }).click();
-    await host.getByLabel("Rolle for CLEAN i rummet").selectOption("editor");
+    await host.getByRole("main").getByRole("button", { name: "Søg" }).click();
+    await host.getByLabel("Rolle for CLEAN (clean) i rummet").selectOption("editor");
     await expectAccessible(host, "space settings with search results");
-    await host.getByRole("button", { name: "Invitér CLEAN" }).click();
+    await host.getByRole("button", { name: "Invitér CLEAN (clean)" }).click();
     await expect.poll(() => host.getByRole("status").first().textContent()).toContain("CLEAN er inviteret.");
 
     const partnerAdmin = await logIn(browser, app, demoEmail("clean"));
@@ -79,7 +79,12 @@ describe("spaces in the browser", () => {
     // The partner leaves while the picked member has the space open: their next step is refused.
     const [clean] = await app.db.owner`select id from tenants where slug = 'clean'`;
     await partnerAdmin.goto(`${spaceUrl}/partners/${clean.id}`);
-    await partnerAdmin.getByRole("button", { name: "Forlad rummet" }).click();
+    // Leaving asks first, and says what will happen.
+    await partnerAdmin.getByRole("button", { name: "Forlad rummet…" }).click();
+    const confirm = partnerAdmin.getByRole("dialog", { name: "Forlad “Klimasamarbejde København–CLEAN”?" });
+    expect(await confirm.innerText()).toContain("CLEAN og dens personer mister straks adgangen til rummet.");
+    await expectAccessible(partnerAdmin, "leave confirmation");
+    await confirm.getByRole("button", { name: "Forlad rummet", exact: true }).click();
     await partnerAdmin.waitForURL(`${app.url}/t/clean`);
     expect(await heading(picked)).toBe("Klimasamarbejde København–CLEAN");
     const next = await picked.reload();
@@ -103,7 +108,8 @@ describe("spaces in the browser", () => {
     await wuxi.getByRole("button", { name: "登录" }).last().click();
     await wuxi.waitForURL(`${app.url}/`);
     await wuxi.goto(`${app.url}/t/wuxi-foreign-affairs-office`);
-    await wuxi.getByRole("link", { name: "Bycirklen–Wuxi samarbejdsaftale 2016–2019" }).click();
+    // The tenant page's own list (the sidebar lists the user's spaces too).
+    await wuxi.getByRole("main").getByRole("link", { name: "Bycirklen–Wuxi samarbejdsaftale 2016–2019" }).click();
     await expect.poll(() => heading(wuxi)).toBe("Bycirklen–Wuxi samarbejdsaftale 2016–2019");
     expect(await wuxi.getByText("您的权限：编辑").count()).toBe(1);
     await expectAccessible(wuxi, "space overview in Chinese");

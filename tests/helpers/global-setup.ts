@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -16,8 +16,11 @@ export const TEMPLATE = "twinning_template";
 
 /** One embedded PostgreSQL for the whole test run, with a migrated template database. */
 export default async function setup(project: TestProject) {
+  // Where the browser tests save their screenshots when asked to.
+  if (process.env.TWINNING_SHOTS) mkdirSync(process.env.TWINNING_SHOTS, { recursive: true });
   const dataDir = mkdtempSync(join(tmpdir(), "twinning-test-pg-"));
-  const cluster = await startEmbedded({ dataDir, port: await freePort() });
+  // Every test file starts servers with pools of their own on this one cluster, several files at once.
+  const cluster = await startEmbedded({ dataDir, port: await freePort(), settings: { max_connections: "500" } });
   const adminUrl = cluster.urlFor("postgres");
   await ensureDatabase(adminUrl, TEMPLATE);
   const sql = createSql(cluster.urlFor(TEMPLATE), { max: 2 });

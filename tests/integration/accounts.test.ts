@@ -11,7 +11,7 @@ describe("accounts and sessions", () => {
 
   beforeAll(async () => {
     ({ sql } = await freshDatabase());
-    auth = createAuth(sql, { secure: false, idleTimeoutMs: 30 * 60_000, absoluteTimeoutMs: 12 * 3_600_000, throttle: { perAccount: 3, perAddress: 5 } });
+    auth = createAuth(sql, { secure: false, idleTimeoutMs: 30 * 60_000, absoluteTimeoutMs: 12 * 3_600_000, throttle: { perAccountAddress: 3, perAddress: 5 } });
   });
 
   it("signs up, keeps the session in PostgreSQL, and logs out", async () => {
@@ -26,6 +26,18 @@ describe("accounts and sessions", () => {
     expect(stored.n).toBe(1);
     await auth.logOut(validated.sessionId);
     expect((await auth.validate(cookieValue(signUp.setCookie))).user).toBeNull();
+  });
+
+  it("sets a browser-session cookie (no Max-Age, no Expires), read even beside malformed cookies", async () => {
+    const login = await auth.logIn({ email: "mette@ballerup.dk", password: "vandtårn-ved-søen", address: "10.0.0.9" });
+    if (!login.ok) throw new Error("log-in failed");
+    expect(login.setCookie).not.toMatch(/max-age|expires/i);
+    expect(login.setCookie).toMatch(/; Path=\/;|; Path=\/$/);
+    const session = cookieValue(login.setCookie);
+    // A malformed cookie of someone else's (or a broken language cookie) beside ours changes nothing.
+    expect((await auth.validate(`twinning_lng=%E0%A4%A; ${session}; other=%%`)).user?.email).toBe("mette@ballerup.dk");
+    expect((await auth.validate("twinning_session=%E0%A4%A")).user).toBeNull();
+    expect((await auth.validate("twinning_session=../../etc")).user).toBeNull();
   });
 
   it("refuses a taken e-mail (in any case) and a common password", async () => {
@@ -78,8 +90,8 @@ describe("accounts and sessions", () => {
     const a = await auth.logIn({ email: "mette@ballerup.dk", password: "vandtårn-ved-søen", address: "10.0.0.4" });
     const b = await auth.logIn({ email: "mette@ballerup.dk", password: "vandtårn-ved-søen", address: "10.0.0.4" });
     if (!a.ok || !b.ok) throw new Error("log-in failed");
-    expect(await auth.changePassword({ userId: a.userId, currentPassword: "not-it-at-all", newPassword: "ny-adgangskode-2026" })).toEqual({ ok: false, error: "wrongPassword" });
-    const changed = await auth.changePassword({ userId: a.userId, currentPassword: "vandtårn-ved-søen", newPassword: "ny-adgangskode-2026" });
+    expect(await auth.changePassword({ userId: a.userId, currentPassword: "not-it-at-all", newPassword: "ny-adgangskode-2026", address: "10.0.0.4" })).toEqual({ ok: false, error: "wrongPassword" });
+    const changed = await auth.changePassword({ userId: a.userId, currentPassword: "vandtårn-ved-søen", newPassword: "ny-adgangskode-2026", address: "10.0.0.4" });
     expect(changed.ok).toBe(true);
     expect((await auth.validate(cookieValue(a.setCookie))).user).toBeNull();
     expect((await auth.validate(cookieValue(b.setCookie))).user).toBeNull();
@@ -87,12 +99,14 @@ describe("accounts and sessions", () => {
     expect((await auth.logIn({ email: "mette@ballerup.dk", password: "ny-adgangskode-2026", address: "10.0.0.4" })).ok).toBe(true);
   });
 
-  it("throttles log-in per account, even with the right password, and per address", async () => {
+  it("throttles log-in per account and address, even with the right password, and per address", async () => {
     await auth.signUp({ name: "Li Wei", email: "li@wuxi.cn", password: "taihu-lake-2016", locale: "zh-CN" });
-    for (let i = 0; i < 3; i++) await auth.logIn({ email: "li@wuxi.cn", password: "bad", address: `10.1.0.${i}` });
-    const blocked = await auth.logIn({ email: "li@wuxi.cn", password: "taihu-lake-2016", address: "10.1.0.99" });
+    for (let i = 0; i < 3; i++) await auth.logIn({ email: "li@wuxi.cn", password: "bad", address: "10.1.0.1" });
+    const blocked = await auth.logIn({ email: "li@wuxi.cn", password: "taihu-lake-2016", address: "10.1.0.1" });
     expect(blocked).toMatchObject({ ok: false, error: "throttled" });
     if (!blocked.ok && blocked.error === "throttled") expect(blocked.retryAfterSeconds).toBeGreaterThan(0);
+    // The guesser cannot lock the owner out: from another address the right password works.
+    expect((await auth.logIn({ email: "li@wuxi.cn", password: "taihu-lake-2016", address: "10.1.0.99" })).ok).toBe(true);
     // Another account is unaffected from a fresh address…
     expect((await auth.logIn({ email: "mette@ballerup.dk", password: "ny-adgangskode-2026", address: "10.2.0.1" })).ok).toBe(true);
     // …but one address guessing across many accounts is stopped too.

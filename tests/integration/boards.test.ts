@@ -3,6 +3,7 @@ import { asUser, cardsOf, columnsOf, moveCard } from "@twinning/db";
 import { DEMO_PASSWORD, demoEmail, loadDemoWorld } from "@twinning/demo-world";
 import type { RunningApp } from "../../server/app";
 import { logInCookie, startTestApp } from "../helpers/app";
+import { openStream } from "../helpers/live";
 
 /** Boards over HTTP and in PostgreSQL: concurrent moves, bad input, event streams and their wall. */
 describe("boards", () => {
@@ -18,37 +19,20 @@ describe("boards", () => {
     return fetch(`${app.url}${path}`, { method: "POST", redirect: "manual", headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: app.url, Cookie: cookie[who] }, body: params });
   };
 
-  /** Reads an event stream until `count` board events arrived or `ms` passed. */
+  /** Reads a space's event stream for `ms`; `events` are its board events. */
   async function listen(who: string, space: string, ms: number) {
-    const controller = new AbortController();
-    const res = await fetch(`${app.url}/s/${space}/events`, { headers: { Cookie: cookie[who] }, signal: controller.signal });
-    const events: { boardId: string; cardIds: string[] }[] = [];
-    let ended = false;
-    const reading = (async () => {
-      const reader = res.body!.getReader();
-      const decoder = new TextDecoder();
-      let buffer = "";
-      try {
-        for (;;) {
-          const { value, done } = await reader.read();
-          if (done) break;
-          buffer += decoder.decode(value);
-          for (const block of buffer.split("\n\n").slice(0, -1)) {
-            if (block.startsWith("event: board")) events.push(JSON.parse(block.split("data: ")[1]));
-          }
-          buffer = buffer.slice(buffer.lastIndexOf("\n\n") + 2);
-        }
-        ended = true;
-      } catch {
-        /* aborted */
-      }
-    })();
-    const stop = async () => {
-      await new Promise((r) => setTimeout(r, ms));
-      controller.abort();
-      await reading;
+    const stream = await openStream(app.url, space, cookie[who]);
+    return {
+      status: stream.status,
+      get events() {
+        return stream.events.filter((e) => e.event === "board").map((e) => e.data as { boardId: string; cardIds: string[] });
+      },
+      ended: stream.ended,
+      stop: async () => {
+        await new Promise((r) => setTimeout(r, ms));
+        await stream.stop();
+      },
     };
-    return { status: res.status, events, stop, ended: () => ended };
   }
 
   beforeAll(async () => {
@@ -74,9 +58,10 @@ describe("boards", () => {
       expect([...positions].sort()).toEqual(positions);
     }
     // Direct concurrent moves in two transactions also serialise on the board.
+    const [boardRef] = await app.db.owner<{ id: string; spaceId: string }[]>`select id, space_id from boards where id = ${boardId}`;
     const [a, b] = await Promise.all([
-      asUser(app.db.sql, "demo-clean", (tx) => moveCard(tx, { cardId: card.id, columnId: columns[2].id, actorId: "demo-clean" })),
-      asUser(app.db.sql, "demo-region-hovedstaden", (tx) => moveCard(tx, { cardId: card.id, columnId: columns[1].id, actorId: "demo-region-hovedstaden" })),
+      asUser(app.db.sql, "demo-clean", (tx) => moveCard(tx, { board: boardRef, cardId: card.id, columnId: columns[2].id, actorId: "demo-clean" })),
+      asUser(app.db.sql, "demo-region-hovedstaden", (tx) => moveCard(tx, { board: boardRef, cardId: card.id, columnId: columns[1].id, actorId: "demo-region-hovedstaden" })),
     ]);
     expect(a.ok && b.ok).toBe(true);
     const final = (await cardsOf(app.db.owner, boardId)).find((c) => c.id === card.id)!;
@@ -104,7 +89,8 @@ describe("boards", () => {
     const [gone] = await app.db.owner`insert into board_columns (board_id, title, position) values (${boardId}, 'Midlertidig', 'zz') returning id`;
     await app.db.owner`delete from board_columns where id = ${gone.id}`;
     const toDeleted = await post(base(), "clean", { intent: "move", cardId: card.id, columnId: gone.id, afterId: "" });
-    expect(toDeleted.status).toBe(409);
+    // Not found (as a column of another board would be), with a message and the page kept.
+    expect(toDeleted.status).toBe(404);
     expect(await toDeleted.text()).toContain("Kolonnen findes ikke længere. Vælg en anden.");
 
     const unchanged = (await cardsOf(app.db.owner, boardId)).find((c) => c.id === card.id)!;
@@ -119,6 +105,29 @@ describe("boards", () => {
     expect(page).not.toContain("Partnere og dokumenter (revision)");
     const hostPage = await (await fetch(`${app.url}/s/${spaceId}`, { headers: { Cookie: cookie["region-hovedstaden"] } })).text();
     expect(hostPage).toContain("Partnere og dokumenter (revision)");
+  });
+
+  it("areas are shown in the reader's language and saved as keys whatever language they are typed in", async () => {
+    const field = async (who: string) => (await (await fetch(`${app.url}${base()}`, { headers: { Cookie: cookie[who] } })).text()).match(/id="areas" name="areas" value="([^"]*)"/)?.[1];
+    const [before] = await app.db.owner`select areas from boards where id = ${boardId}`;
+    expect(await field("region-hovedstaden")).toContain("Overordnet, Erhverv, Jord");
+    expect((await post(base(), "region-hovedstaden", { intent: "setAreas", areas: "Jord, Skoler, Idræt" })).status).toBe(200);
+    expect((await app.db.owner`select areas from boards where id = ${boardId}`)[0].areas).toEqual(["soil", "school", "Idræt"]);
+    expect(await field("region-hovedstaden")).toBe("Jord, Skoler, Idræt");
+    await app.db.owner`update boards set areas = ${before.areas} where id = ${boardId}`;
+  });
+
+  it("the calendar opens on the month of the nearest due date and says what it does not show; the timeline names undated cards", async () => {
+    const html = (view: string) => fetch(`${app.url}${base()}?view=${view}`, { headers: { Cookie: cookie.clean } }).then(async (r) => (await r.text()).replaceAll("<!-- -->", ""));
+    const due = await app.db.owner<{ dueDate: string | null }[]>`select to_char(due_date, 'YYYY-MM-DD') as due_date from cards where board_id = ${boardId} and deleted_at is null`;
+    const today = new Date().toISOString().slice(0, 10);
+    const nearest = due.map((d) => d.dueDate).filter((d): d is string => !!d).sort((a, b) => Math.abs(Date.parse(a) - Date.parse(today)) - Math.abs(Date.parse(b) - Date.parse(today)))[0];
+    const calendar = await html("calendar");
+    const title = new Intl.DateTimeFormat("da-DK", { month: "long", year: "numeric", timeZone: "UTC" }).format(new Date(`${nearest.slice(0, 7)}-01T00:00:00Z`));
+    expect(calendar).toContain(`<h2 id="calendar-title">${title}</h2>`);
+    const elsewhere = due.filter((d) => d.dueDate && d.dueDate.slice(0, 7) !== nearest.slice(0, 7)).length;
+    const undated = due.filter((d) => !d.dueDate).length;
+    expect(calendar).toContain(`Ikke i denne måned: ${elsewhere} kort med frist i andre måneder, ${undated} uden frist.`);
   });
 
   it("a viewer sees the board but the server refuses their writes", async () => {

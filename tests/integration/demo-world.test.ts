@@ -1,13 +1,14 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
-import { deriveFromYDoc } from "@twinning/editor";
+import { commentAnchors, deriveFromYDoc, yDocToNode, type DocJSON } from "@twinning/editor";
+import { compareContent, contentHash, versionContent } from "@twinning/editor/versions";
 import { createAuth } from "@twinning/auth";
 import type { Sql } from "@twinning/db";
 import { DEMO_PASSWORD, DEMO_USER_TENANTS, demoEmail, loadDemoWorld, organisations } from "@twinning/demo-world";
 import { freshDatabase } from "../helpers/db";
 
 async function snapshot(sql: Sql) {
-  const tables = ["tenants", "network_members", "users", "memberships", "spaces", "space_partners", "documents", "document_snapshots", "boards", "board_columns", "cards", "document_card_links"];
+  const tables = ["tenants", "network_members", "users", "memberships", "spaces", "space_partners", "documents", "document_snapshots", "document_versions", "approval_rounds", "approval_parties", "comment_threads", "document_comments", "boards", "board_columns", "cards", "document_card_links"];
   const out: Record<string, unknown> = {};
   for (const t of tables) out[t] = await sql.unsafe(`select md5(string_agg(x::text, ',' order by x::text)) as h, count(*)::int as n from ${t} x`);
   return out;
@@ -107,6 +108,58 @@ describe("demo world", () => {
     const ydoc = new Y.Doc();
     Y.applyUpdate(ydoc, state.state);
     expect(deriveFromYDoc(ydoc).links).toHaveLength(11);
+  });
+
+  it("gives the renewal agreement two named versions (a first draft, the draft sent to Wuxi) and the soil-track plan one", async () => {
+    const rows = await sql<{ template: string; name: string; contentHash: string; content: DocJSON; author: string }[]>`
+      select d.template, v.name, v.content_hash, v.content, v.created_by as author from document_versions v join documents d on d.id = v.document_id
+      order by d.template, v.created_at`;
+    expect(rows.map((r) => [r.template, r.name, r.author])).toEqual([
+      ["handlingsplan-jordsporet-2017-2018", "Handlingsplan drøftet med JEPD", "demo-region-hovedstaden"],
+      ["kina-erhvervsstrategi-2013-2016", "Vedtaget strategi 2013–2016", "demo-bycirklen"],
+      ["samarbejdsaftale-bycirklen-wuxi-2016-2019", "Første udkast", "demo-bycirklen"],
+      ["samarbejdsaftale-bycirklen-wuxi-2016-2019", "Udkast sendt til Wuxi", "demo-bycirklen"],
+    ]);
+    for (const r of rows) expect(r.contentHash, r.name).toBe(contentHash(r.content));
+    // The draft sent to Wuxi is today's text; the first draft lacked the culture section.
+    const [today] = await sql<{ state: Uint8Array }[]>`select s.state from document_snapshots s join documents d on d.id = s.document_id where d.template = 'samarbejdsaftale-bycirklen-wuxi-2016-2019'`;
+    const ydoc = new Y.Doc();
+    Y.applyUpdate(ydoc, today.state);
+    expect(rows[3].contentHash).toBe(versionContent(ydoc).contentHash);
+    const changes = compareContent(rows[2].content, rows[3].content).changes;
+    expect(changes.filter((c) => c.kind === "inserted").map((c) => c.text).join(" ")).toContain("Kultur og fritid");
+  });
+
+  it("gives the renewal agreement comment threads in Danish and Chinese, anchored in its text, one of them resolved", async () => {
+    const threads = await sql<{ id: string; quote: string; resolved: boolean; bodies: string[] }[]>`
+      select t.id, t.quote, t.resolved_at is not null as resolved, array_agg(c.body order by c.created_at) as bodies
+      from comment_threads t join documents d on d.id = t.document_id join document_comments c on c.thread_id = t.id
+      where d.template = 'samarbejdsaftale-bycirklen-wuxi-2016-2019' group by t.id order by min(c.created_at)`;
+    expect(threads.map((t) => t.resolved).sort()).toEqual([false, false, true]);
+    expect(threads.flatMap((t) => t.bodies).join(" ")).toMatch(/[\u4e00-\u9fff]/);
+    expect(threads.flatMap((t) => t.bodies).join(" ")).toContain("byrådenes");
+    const [today] = await sql<{ state: Uint8Array }[]>`select s.state from document_snapshots s join documents d on d.id = s.document_id where d.template = 'samarbejdsaftale-bycirklen-wuxi-2016-2019'`;
+    const ydoc = new Y.Doc();
+    Y.applyUpdate(ydoc, today.state);
+    const anchors = commentAnchors(yDocToNode(ydoc));
+    for (const t of threads) expect(anchors.get(t.id), t.quote).toBe(t.quote);
+  });
+
+  it("has the China business strategy signed by its parties, each with its approval of the signed version's hash", async () => {
+    const [round] = await sql<{ status: string; contentHash: string; versionHash: string; signedBy: string; signedAt: Date; endedAt: Date | null }[]>`
+      select d.status, r.content_hash, v.content_hash as version_hash, r.signed_by, r.signed_at, r.ended_at
+      from approval_rounds r join documents d on d.id = r.document_id join document_versions v on v.id = r.version_id
+      where d.template = 'kina-erhvervsstrategi-2013-2016'`;
+    expect(round).toMatchObject({ status: "signed", signedBy: "demo-bycirklen", endedAt: null });
+    expect(round.contentHash).toBe(round.versionHash);
+    const parties = await sql<{ slug: string; decision: string; contentHash: string; decidedBy: string }[]>`
+      select t.slug, p.decision, p.content_hash, p.decided_by from approval_parties p join tenants t on t.id = p.tenant_id
+      join approval_rounds r on r.id = p.round_id join documents d on d.id = r.document_id
+      where d.template = 'kina-erhvervsstrategi-2013-2016' order by t.slug`;
+    expect(parties.map((p) => [p.slug, p.decision, p.decidedBy])).toEqual(
+      ["ballerup-kommune", "bycirklen", "egedal-kommune", "frederikssund-kommune", "wuxi-foreign-affairs-office"].map((slug) => [slug, "approved", `demo-${slug}`]),
+    );
+    for (const p of parties) expect(p.contentHash).toBe(round.contentHash);
   });
 
   it("changes nothing when loaded again", async () => {

@@ -27,6 +27,27 @@ describe("the HTTP server", () => {
     expect(await res.json()).toEqual({ status: "ok" });
   });
 
+  it("serves the favicon and app icons, and names them in every page's head", async () => {
+    const ico = await fetch(`${app.url}/favicon.ico`);
+    expect(ico.status).toBe(200);
+    const bytes = new Uint8Array(await ico.arrayBuffer());
+    // An ICO header (reserved 0, type 1) with two images.
+    expect([...bytes.slice(0, 6)]).toEqual([0, 0, 1, 0, 2, 0]);
+    const manifest = await (await fetch(`${app.url}/manifest.webmanifest`)).json();
+    for (const icon of manifest.icons) expect((await fetch(`${app.url}${icon.src}`)).status, icon.src).toBe(200);
+    const page = await (await fetch(`${app.url}/login`)).text();
+    expect(page).toContain('<link rel="icon" href="/favicon.ico"');
+    expect(page).toContain('<link rel="manifest" href="/manifest.webmanifest"');
+  });
+
+  it("names every page in its <title>, in the reader's language", async () => {
+    const title = async (path: string, language: string) => (await (await fetch(`${app.url}${path}`, { headers: { "Accept-Language": language } })).text()).match(/<title>([^<]*)<\/title>/)?.[1];
+    expect(await title("/login", "en")).toBe("Log in — Twinning");
+    expect(await title("/login", "da")).toBe("Log ind — Twinning");
+    expect(await title("/login", "zh-CN")).toMatch(/^[^A-Za-z]+ — Twinning$/);
+    expect(await title("/no/such/page", "en")).toBe("Page not found — Twinning");
+  });
+
   it("serves a translated 404 page for unknown URLs", async () => {
     const da = await fetch(`${base}/findes/ikke`);
     expect(da.status).toBe(404);

@@ -3,6 +3,7 @@ import type { ServerBuild } from "@remix-run/node";
 import { beforeAll, describe, expect, it } from "vitest";
 import { asUser, createBoard, createCard, createDocument, createSpace, createTenant, insertUser, invitePartner, endPartnership } from "@twinning/db";
 import { jsonToYUpdate, templateContent } from "@twinning/editor";
+import { EXPORT_FORMATS } from "@twinning/export/model";
 import WebSocket from "ws";
 import { hashPassword } from "@twinning/auth";
 import type { RunningApp } from "../../server/app";
@@ -29,6 +30,7 @@ interface Fixture {
   hostSlug: string;
   hostId: string;
   partnerId: string;
+  versionId: string;
 }
 
 const SECRET_SPACE = "Fortrolig plan Ballerup–Wuxi";
@@ -72,6 +74,8 @@ const MATRIX: Record<string, Row> = {
     post: { body: () => ({}), expect: { anonymous: "login", rest: "bad" } },
   },
   "routes/s.$spaceId": { path: (f) => `/s/${f.spaceId}`, get: { ...spaceReaders, rest: "denied" } },
+  // The space's "Partners and people" tab: whoever takes part (a malformed id is a 404, as for every space route).
+  "routes/s.$spaceId_.people": { path: (f) => `/s/${f.spaceId}/people`, get: { ...spaceReaders, rest: "denied" } },
   "routes/s.$spaceId_.settings": {
     path: (f) => `/s/${f.spaceId}/settings`,
     get: { ...hostAdminOnly, rest: "denied" },
@@ -94,6 +98,25 @@ const MATRIX: Record<string, Row> = {
       expect: { anonymous: "login", hostAdmin: "skip", hostMember: "skip", partnerAdmin: "skip", partnerEditor: "skip", rest: "denied" },
     },
   },
+  // Versions: seen by whoever sees the document; saved (and restored) by editors only.
+  "routes/s.$spaceId_.docs.$docId_.history": {
+    path: (f) => `/s/${f.spaceId}/docs/${f.documentId}/history`,
+    get: { ...spaceReaders, rest: "denied" },
+    post: { body: () => ({ intent: "saveVersion", name: "Intruder" }), expect: { ...skipEditors, anonymous: "login", rest: "denied" } },
+  },
+  // Comments: read by whoever sees the document; started, answered and resolved by commenters and editors.
+  "routes/s.$spaceId_.docs.$docId_.comments": {
+    path: (f) => `/s/${f.spaceId}/docs/${f.documentId}/comments`,
+    get: { ...spaceReaders, rest: "denied" },
+    post: {
+      body: () => ({ intent: "startThread", quote: "Intruder", body: "Intruder" }),
+      expect: { ...skipEditors, partnerCommenter: "skip", anonymous: "login", rest: "denied" },
+    },
+  },
+  "routes/s.$spaceId_.docs.$docId_.versions.$versionId": { path: (f) => `/s/${f.spaceId}/docs/${f.documentId}/versions/${f.versionId}`, get: { ...spaceReaders, rest: "denied" } },
+  "routes/s.$spaceId_.docs.$docId_.compare": { path: (f) => `/s/${f.spaceId}/docs/${f.documentId}/compare?from=${f.versionId}&to=now`, get: { ...spaceReaders, rest: "denied" } },
+  // Export: whoever reads the document (every format and version: see "export: formats × versions" below).
+  "routes/s.$spaceId_.docs.$docId_.export": { path: (f) => `/s/${f.spaceId}/docs/${f.documentId}/export?format=pdf&version=${f.versionId}`, get: { ...spaceReaders, rest: "denied" } },
   "routes/s.$spaceId_.boards.new": {
     path: (f) => `/s/${f.spaceId}/boards/new`,
     get: { ...editors, rest: "denied" },
@@ -104,7 +127,7 @@ const MATRIX: Record<string, Row> = {
     get: { ...spaceReaders, rest: "denied" },
     post: { body: () => ({ intent: "createCard", title: "Intruder" }), expect: { ...skipEditors, anonymous: "login", rest: "denied" } },
   },
-  "routes/s.$spaceId_.boards.$boardId_.cards.$cardId": {
+  "routes/s.$spaceId_.boards.$boardId.cards.$cardId": {
     path: (f) => `/s/${f.spaceId}/boards/${f.boardId}/cards/${f.cardId}`,
     get: { ...spaceReaders, rest: "denied" },
     post: { body: () => ({ intent: "delete" }), expect: { ...skipEditors, anonymous: "login", rest: "denied" } },
@@ -124,6 +147,88 @@ const MATRIX: Record<string, Row> = {
     get: { partnerAdmin: "ok", anonymous: "login", rest: "denied" },
     post: { body: () => ({ intent: "leave" }), expect: { anonymous: "login", partnerAdmin: "skip", rest: "denied" } },
   },
+  // Approval steps: each is refused here for everyone (amending a document that is not signed).
+  "routes/s.$spaceId_.docs.$docId_.approval": {
+    path: (f) => `/s/${f.spaceId}/docs/${f.documentId}/approval`,
+    get: { ...spaceReaders, rest: "denied" },
+    post: { body: () => ({ intent: "amend" }), expect: { anonymous: "login", rest: "denied" } },
+  },
+  // The signing confirmation (without JavaScript): the host's admins only (here it says why it cannot be signed).
+  "routes/s.$spaceId_.docs.$docId_.approval_.sign": {
+    path: (f) => `/s/${f.spaceId}/docs/${f.documentId}/approval/sign?versionId=${f.versionId}`,
+    get: { hostAdmin: "ok", anonymous: "login", rest: "denied" },
+  },
+  // The activity overview and its exports: whoever sees the space; activities are added by editors.
+  "routes/s.$spaceId_.overview": {
+    path: (f) => `/s/${f.spaceId}/overview?year=2014`,
+    get: { ...spaceReaders, rest: "denied" },
+    post: {
+      body: () => ({ intent: "addActivity", kind: "meeting", title: "Intruder", start: "2014-03-16", area: "overall" }),
+      expect: { ...skipEditors, anonymous: "login", rest: "denied" },
+    },
+  },
+  "routes/s.$spaceId_.overview_.export": { path: (f) => `/s/${f.spaceId}/overview/export?year=2014&format=csv`, get: { ...spaceReaders, rest: "denied" } },
+  // Everyone's own inbox; nobody else's notifications are in it (row-level security, and the body matrix).
+  "routes/inbox": { path: () => "/inbox", get: { anonymous: "login", rest: "ok" } },
+  // Everyone's own inbox count, live: it carries no space's events.
+  "routes/inbox_.events": { path: () => "/inbox/events", get: { anonymous: "login", rest: "ok" } },
+  // Search (the page and the results as you type): everyone signed in gets an answer; strangers' carry nothing of the space (see below).
+  "routes/search": { path: (f) => `/search?q=Fortrolig&space=${f.spaceId}`, get: { anonymous: "login", rest: "ok" } },
+  "routes/api.search": { path: () => "/api/search?q=fortrolig", get: { anonymous: "login", rest: "ok" } },
+  // The integration API's description and reference page: public, they name no space (the API itself: API_MATRIX).
+  "routes/api.v1.openapi[.]json": { path: () => "/api/v1/openapi.json", get: { rest: "ok" } },
+  "routes/api-reference": { path: () => "/api-reference", get: { rest: "ok" } },
+};
+
+/**
+ * The integration API (/api/v1): each route × every kind of user, with a read-and-write token that user
+ * made in account settings (anonymous: none). Cookies are never read there. Outcomes: ok (2xx),
+ * "denied" = 403 problem, "missing" = 404 problem, "login" = 401 problem. Every row is also asked
+ * with malformed and foreign ids, which are 404 problems for everyone with a token.
+ */
+type ApiRow = { path: (f: Fixture) => string; expect: Partial<Record<Actor, Outcome | "skip">> & { rest: Outcome | "skip" }; method?: "POST" | "PATCH"; body?: Record<string, unknown> };
+const apiReaders = { ...spaceReaders, anonymous: "login", outsider: "missing", removed: "missing" } as const;
+const apiWriters = { ...skipEditors, partnerCommenter: "denied", partnerViewer: "denied", anonymous: "login", outsider: "missing", removed: "missing" } as const;
+const space = (f: Fixture) => `/api/v1/spaces/${f.spaceId}`;
+const card = (f: Fixture) => `${space(f)}/boards/${f.boardId}/cards/${f.cardId}`;
+const API_MATRIX: Record<string, ApiRow[]> = {
+  "routes/api.v1.spaces": [{ path: () => "/api/v1/spaces", expect: { anonymous: "login", rest: "ok" } }],
+  "routes/api.v1.spaces_.$spaceId": [{ path: space, expect: { ...apiReaders, rest: "missing" } }],
+  "routes/api.v1.spaces_.$spaceId_.documents": [{ path: (f) => `${space(f)}/documents`, expect: { ...apiReaders, rest: "missing" } }],
+  "routes/api.v1.spaces_.$spaceId_.documents_.$documentId": [{ path: (f) => `${space(f)}/documents/${f.documentId}`, expect: { ...apiReaders, rest: "missing" } }],
+  "routes/api.v1.spaces_.$spaceId_.documents_.$documentId_.content": [
+    { path: (f) => `${space(f)}/documents/${f.documentId}/content?format=markdown`, expect: { ...apiReaders, rest: "missing" } },
+    { path: (f) => `${space(f)}/documents/${f.documentId}/content?version=${f.versionId}`, expect: { ...apiReaders, rest: "missing" } },
+  ],
+  "routes/api.v1.spaces_.$spaceId_.documents_.$documentId_.versions": [{ path: (f) => `${space(f)}/documents/${f.documentId}/versions`, expect: { ...apiReaders, rest: "missing" } }],
+  "routes/api.v1.spaces_.$spaceId_.boards": [{ path: (f) => `${space(f)}/boards`, expect: { ...apiReaders, rest: "missing" } }],
+  "routes/api.v1.spaces_.$spaceId_.boards_.$boardId": [{ path: (f) => `${space(f)}/boards/${f.boardId}`, expect: { ...apiReaders, rest: "missing" } }],
+  "routes/api.v1.spaces_.$spaceId_.boards_.$boardId_.cards": [
+    { path: (f) => `${space(f)}/boards/${f.boardId}/cards`, expect: { ...apiReaders, rest: "missing" } },
+    { path: (f) => `${space(f)}/boards/${f.boardId}/cards`, method: "POST", body: { title: "Intruder" }, expect: { ...apiWriters, rest: "missing" } },
+  ],
+  "routes/api.v1.spaces_.$spaceId_.boards_.$boardId_.cards_.$cardId": [
+    { path: card, expect: { ...apiReaders, rest: "missing" } },
+    { path: card, method: "PATCH", body: { title: "Intruder" }, expect: { ...apiWriters, rest: "missing" } },
+  ],
+  "routes/api.v1.spaces_.$spaceId_.boards_.$boardId_.cards_.$cardId_.move": [
+    { path: (f) => `${card(f)}/move`, method: "POST", body: { columnId: "00000000-0000-4000-8000-000000000000" }, expect: { ...apiWriters, rest: "missing" } },
+  ],
+  "routes/api.v1.spaces_.$spaceId_.boards_.$boardId_.cards_.$cardId_.comments": [
+    { path: (f) => `${card(f)}/comments`, expect: { ...apiReaders, rest: "missing" } },
+    { path: (f) => `${card(f)}/comments`, method: "POST", body: { body: "Intruder" }, expect: { ...apiWriters, partnerCommenter: "skip", rest: "missing" } },
+  ],
+  "routes/api.v1.spaces_.$spaceId_.activities": [
+    { path: (f) => `${space(f)}/activities?year=2014`, expect: { ...apiReaders, rest: "missing" } },
+    {
+      path: (f) => `${space(f)}/activities`,
+      method: "POST",
+      body: { kind: "meeting", title: "Intruder", start: "2014-03-16", area: "overall" },
+      expect: { ...apiWriters, rest: "missing" },
+    },
+  ],
+  // Everyone with a token gets an answer; strangers' carry nothing of the space (checked for every stranger).
+  "routes/api.v1.search": [{ path: () => "/api/v1/search?q=Fortrolig", expect: { anonymous: "login", rest: "ok" } }],
 };
 
 describe("isolation matrix", () => {
@@ -159,12 +264,17 @@ describe("isolation matrix", () => {
     );
     fixture.spaceId = space.id;
     const doc = await asUser(sql, "hostAdmin", (tx) =>
-      createDocument(tx, { spaceId: space.id, type: "note", title: SECRET_DOCUMENT, language: "da", template: "blank", initialState: jsonToYUpdate(templateContent("blank", SECRET_DOCUMENT, "da")), actorId: "hostAdmin" }),
+      createDocument(tx, { spaceId: space.id, type: "note", title: SECRET_DOCUMENT, language: "da", template: "blank", initialState: jsonToYUpdate(templateContent("blank", "da")), actorId: "hostAdmin" }),
     );
     fixture.documentId = doc.id;
+    const [version] = await owner`
+      insert into document_versions (document_id, space_id, name, kind, state, content, content_hash, created_by)
+      select ${doc.id}, ${space.id}, 'Fortrolig version', 'named', state, '{"type":"doc","content":[{"type":"paragraph"}]}', repeat('0', 64), 'hostAdmin'
+      from document_snapshots where document_id = ${doc.id} returning id`;
+    fixture.versionId = version.id;
     const board = await asUser(sql, "hostAdmin", (tx) => createBoard(tx, { spaceId: space.id, title: "Tavle", columns: ["A", "B", "C"], actorId: "hostAdmin" }));
     fixture.boardId = board.id;
-    const card = await asUser(sql, "hostAdmin", (tx) => createCard(tx, { boardId: board.id, title: SECRET_CARD, description: "", assignees: [], actorId: "hostAdmin" }));
+    const card = await asUser(sql, "hostAdmin", (tx) => createCard(tx, { board, title: SECRET_CARD, description: "", assignees: [], actorId: "hostAdmin" }));
     if (!card.ok) throw new Error(card.error);
     fixture.cardId = card.card.id;
     for (const [slug, role] of [["partner-editor", "editor"], ["partner-commenter", "commenter"], ["partner-viewer", "viewer"], ["removed-partner", "editor"]] as const) {
@@ -183,7 +293,7 @@ describe("isolation matrix", () => {
 
   it("covers every route of the app", () => {
     const routes = Object.keys(build.routes).filter((id) => id !== "root");
-    expect(routes.filter((id) => !(id in MATRIX)), "routes missing from the isolation matrix").toEqual([]);
+    expect(routes.filter((id) => !(id in MATRIX) && !(id in API_MATRIX)), "routes missing from the isolation matrix").toEqual([]);
   });
 
   const request = (path: string, actor: Actor, init: RequestInit = {}) =>
@@ -245,6 +355,51 @@ describe("isolation matrix", () => {
     }
   }
 
+  it("export: every format × the current text, a version, an unknown and a malformed version id × every kind of user", async () => {
+    const versions: [string, Partial<Record<Actor, Outcome>> & { rest: Outcome }][] = [
+      ["", { ...spaceReaders, rest: "denied" }],
+      [`&version=${fixture.versionId}`, { ...spaceReaders, rest: "denied" }],
+      // Not a version of this document: a 404 for those who read it too.
+      ["&version=00000000-0000-4000-8000-000000000000", { anonymous: "login", rest: "denied" }],
+      ["&version=not-a-uuid", { anonymous: "login", rest: "denied" }],
+    ];
+    for (const format of EXPORT_FORMATS) {
+      for (const [version, expected] of versions) {
+        for (const actor of ACTORS) {
+          const path = `/s/${fixture.spaceId}/docs/${fixture.documentId}/export?format=${format}${version}`;
+          const res = await request(path, actor);
+          const body = await res.text();
+          const outcome = expected[actor] ?? expected.rest;
+          check(outcome, res, body, `GET ${path} as ${actor}`, actor);
+          if (outcome === "denied") expect(res.status, `${path} as ${actor}`).toBe(404);
+        }
+      }
+    }
+  }, 120_000);
+
+  it("search finds the space's title, document and card for those taking part, and nothing of it for strangers", async () => {
+    const queries = ["Fortrolig", "fortrolig opgave", "jordrensning", "Udkast aftale", "Ballerup Wuxi"];
+    for (const actor of ACTORS.filter((a) => a !== "anonymous")) {
+      for (const q of queries) {
+        for (const path of [`/api/search?q=${encodeURIComponent(q)}`, `/search?q=${encodeURIComponent(q)}`, `/search?q=${encodeURIComponent(q)}&space=${fixture.spaceId}&kind=card`]) {
+          const res = await request(path, actor);
+          const body = await res.text();
+          expect(res.status, `${path} as ${actor}`).toBe(200);
+          if (STRANGERS.includes(actor)) {
+            for (const secret of [SECRET_SPACE, SECRET_DOCUMENT, SECRET_CARD, fixture.spaceId, fixture.documentId, fixture.cardId]) {
+              if (path.includes(secret)) continue;
+              expect(body, `${path} as ${actor}`).not.toContain(secret);
+            }
+          }
+        }
+      }
+      const suggest = (await (await request("/api/search?q=fortrolig", actor)).json()) as { hits: { title: string; href: string }[] };
+      const titles = suggest.hits.map((h) => h.title);
+      if (STRANGERS.includes(actor)) expect(suggest.hits, actor).toEqual([]);
+      else expect(titles, actor).toEqual(expect.arrayContaining([SECRET_SPACE, SECRET_DOCUMENT, SECRET_CARD]));
+    }
+  });
+
   it("single-fetch data requests obey the same wall", async () => {
     for (const actor of ["outsider", "removed"] as const) {
       const res = await request(`/s/${fixture.spaceId}.data`, actor);
@@ -303,6 +458,59 @@ describe("isolation matrix", () => {
     expect(foreign).toBe(403);
   });
 
+  it("the API (/api/v1): every route × every kind of user with their own token, and malformed and foreign ids", async () => {
+    const tokens: Partial<Record<Actor, string>> = {};
+    for (const actor of ACTORS.filter((a) => a !== "anonymous")) {
+      const res = await request("/account", actor, {
+        method: "POST",
+        headers: { "Content-Type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ intent: "createToken", name: "Isolation", scope: "write", reach: "all" }),
+      });
+      tokens[actor] = /value="(twn_[A-Za-z0-9_-]+)"/.exec(await res.text())?.[1];
+      expect(tokens[actor], actor).toBeTruthy();
+    }
+    const STATUS: Partial<Record<Outcome, number>> = { login: 401, denied: 403, missing: 404 };
+    const call = (row: ApiRow, path: string, actor: Actor) =>
+      fetch(`${app.url}${path}`, {
+        method: row.method ?? "GET",
+        headers: { ...(tokens[actor] ? { Authorization: `Bearer ${tokens[actor]}` } : {}), ...(row.body ? { "Content-Type": "application/json" } : {}) },
+        body: row.body ? JSON.stringify(row.body) : undefined,
+      });
+    const foreignIds = [fixture.spaceId, fixture.documentId, fixture.boardId, fixture.cardId, fixture.versionId];
+    for (const rows of Object.values(API_MATRIX)) {
+      for (const row of rows) {
+        const path = row.path(fixture);
+        for (const actor of ACTORS) {
+          const outcome = row.expect[actor] ?? row.expect.rest;
+          if (outcome === "skip") continue;
+          const res = await call(row, path, actor);
+          const body = await res.text();
+          const label = `${row.method ?? "GET"} ${path} as ${actor}`;
+          if (STRANGERS.includes(actor)) for (const secret of [SECRET_SPACE, SECRET_TENANT, SECRET_DOCUMENT, SECRET_CARD]) expect(body, `${label} leaks`).not.toContain(secret);
+          if (outcome === "ok") expect(res.status, label).toBeLessThan(300);
+          else {
+            expect(res.status, label).toBe(STATUS[outcome]);
+            expect(res.headers.get("content-type"), label).toMatch(/^application\/problem\+json/);
+          }
+        }
+        // Each id of the path, malformed, unknown or of another kind, is a 404 problem (the outsider's token naming the host's ids: above).
+        if (!foreignIds.some((id) => path.includes(id))) continue;
+        for (const id of foreignIds.filter((id) => path.includes(id))) {
+          // Malformed, unknown, and an id of another kind of resource (a board's id where a card's belongs).
+          const otherKind = id === fixture.boardId ? fixture.cardId : fixture.boardId;
+          for (const [actor, bad] of [["hostAdmin", "not-a-uuid'; --"], ["hostAdmin", "00000000-0000-4000-8000-000000000000"], ["partnerAdmin", otherKind]] as const) {
+            const res = await call(row, path.replace(id, bad), actor);
+            expect(res.status, `${path.replace(id, bad)} as ${actor}`).toBe(404);
+            expect(res.headers.get("content-type")).toMatch(/^application\/problem\+json/);
+          }
+        }
+      }
+    }
+    // A signed-in browser's cookie is no key to the API.
+    const res = await request(`/api/v1/spaces/${fixture.spaceId}`, "hostAdmin");
+    expect(res.status).toBe(401);
+  });
+
   it("nothing was changed by the refused requests", async () => {
     const [space] = await app.db.owner`select archived_at, title from spaces where id = ${fixture.spaceId}`;
     expect(space).toEqual({ archivedAt: null, title: SECRET_SPACE });
@@ -316,6 +524,8 @@ describe("isolation matrix", () => {
     expect(boards.n).toBe(1);
     const [partner] = await app.db.owner`select status from space_partners where tenant_id = ${fixture.partnerId}`;
     expect(partner.status).toBe("active");
+    const versions = await app.db.owner`select name from document_versions`;
+    expect(versions).toEqual([{ name: "Fortrolig version" }]);
     const [invites] = await app.db.owner`select count(*)::int as n from invitations`;
     expect(invites.n).toBe(0);
   });

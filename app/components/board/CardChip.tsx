@@ -20,7 +20,8 @@ export function CardChip({ card, href, done, handle }: { card: CardView; href: s
     <div className={`card-chip${overdue ? " overdue" : ""}`}>
       <div className="card-chip-top">
         {handle}
-        <Link to={href} className="card-title">
+        {/* The card opens in a panel over the board: the board keeps its scroll position. */}
+        <Link to={href} className="card-title" preventScrollReset>
           {card.title}
         </Link>
       </div>

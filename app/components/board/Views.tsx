@@ -1,7 +1,9 @@
 import { Form, Link } from "@remix-run/react";
+import { ChevronLeft, ChevronRight } from "lucide-react";
 import { useT } from "~/lib/i18n";
 import { isOverdue, type CardView } from "./CardChip";
 import type { ColumnView } from "./Kanban";
+import { TableScroller } from "~/components/TableScroller";
 
 export interface ListFilter {
   assignee?: string;
@@ -73,7 +75,7 @@ export function ListView(props: {
         </button>
       </Form>
       {props.cards.length ? (
-        <div className="table-wrap">
+        <TableScroller label={t("board.viewList")}>
           <table>
             <caption className="visually-hidden">{t("board.viewList")}</caption>
             <thead>
@@ -92,7 +94,9 @@ export function ListView(props: {
                 return (
                   <tr key={card.id}>
                     <td>
-                      <Link to={props.cardHref(card.id)}>{card.title}</Link>
+                      <Link to={props.cardHref(card.id)} preventScrollReset>
+                        {card.title}
+                      </Link>
                     </td>
                     <td>{column?.title}</td>
                     <td>{card.leadTenantName ?? "—"}</td>
@@ -107,7 +111,7 @@ export function ListView(props: {
               })}
             </tbody>
           </table>
-        </div>
+        </TableScroller>
       ) : (
         <p className="muted">{t("board.noCards")}</p>
       )}
@@ -127,12 +131,13 @@ export function filterCards(cards: CardView[], columns: ColumnView[], filter: Li
       (!filter.dueBefore || (c.dueDate !== null && c.dueDate <= filter.dueBefore)) &&
       (filter.overdue !== "1" || isOverdue(c, kind.get(c.columnId) === "done", today)),
   );
-  const sorters: Record<string, (a: CardView, b: CardView) => number> = {
-    due: (a, b) => (a.dueDate ?? "9999").localeCompare(b.dueDate ?? "9999") || a.title.localeCompare(b.title),
-    title: (a, b) => a.title.localeCompare(b.title),
-    column: (a, b) => (order.get(a.columnId) ?? 0) - (order.get(b.columnId) ?? 0),
-  };
-  return kept.sort(sorters[filter.sort ?? "due"] ?? sorters.due);
+  // A Map, not an object: `sort` comes from the URL, and `?sort=__proto__` must not find a prototype.
+  const sorters = new Map<string, (a: CardView, b: CardView) => number>([
+    ["due", (a, b) => (a.dueDate ?? "9999").localeCompare(b.dueDate ?? "9999") || a.title.localeCompare(b.title)],
+    ["title", (a, b) => a.title.localeCompare(b.title)],
+    ["column", (a, b) => (order.get(a.columnId) ?? 0) - (order.get(b.columnId) ?? 0)],
+  ]);
+  return kept.sort(sorters.get(filter.sort ?? "due") ?? sorters.get("due"));
 }
 
 function monthDays(month: string): { date: string; inMonth: boolean }[] {
@@ -161,12 +166,21 @@ export function CalendarView({ cards, month, cardHref }: { cards: CardView[]; mo
   for (const card of cards) if (card.dueDate) byDay.set(card.dueDate, [...(byDay.get(card.dueDate) ?? []), card]);
   const title = new Intl.DateTimeFormat(locale, { month: "long", year: "numeric", timeZone: "UTC" }).format(new Date(`${month}-01T00:00:00Z`));
   const weekday = new Intl.DateTimeFormat(locale, { weekday: "short", timeZone: "UTC" });
+  // What this month does not show, and where to find it.
+  const elsewhere = cards.filter((c) => c.dueDate && c.dueDate.slice(0, 7) !== month).length;
+  const undated = cards.filter((c) => !c.dueDate).length;
   return (
     <section aria-labelledby="calendar-title">
       <div className="inline-form calendar-nav">
-        <Link to={`?view=calendar&month=${shiftMonth(month, -1)}`}>← {t("board.previousMonth")}</Link>
+        <Link to={`?view=calendar&month=${shiftMonth(month, -1)}`} className="icon-link">
+          <ChevronLeft aria-hidden="true" size={16} />
+          {t("board.previousMonth")}
+        </Link>
         <h2 id="calendar-title">{title}</h2>
-        <Link to={`?view=calendar&month=${shiftMonth(month, 1)}`}>{t("board.nextMonth")} →</Link>
+        <Link to={`?view=calendar&month=${shiftMonth(month, 1)}`} className="icon-link">
+          {t("board.nextMonth")}
+          <ChevronRight aria-hidden="true" size={16} />
+        </Link>
       </div>
       <table className="calendar">
         <thead>
@@ -187,7 +201,9 @@ export function CalendarView({ cards, month, cardHref }: { cards: CardView[]; mo
                   <ul>
                     {(byDay.get(d.date) ?? []).map((card) => (
                       <li key={card.id}>
-                        <Link to={cardHref(card.id)}>{card.title}</Link>
+                        <Link to={cardHref(card.id)} preventScrollReset>
+                          {card.title}
+                        </Link>
                       </li>
                     ))}
                   </ul>
@@ -197,6 +213,11 @@ export function CalendarView({ cards, month, cardHref }: { cards: CardView[]; mo
           ))}
         </tbody>
       </table>
+      {elsewhere || undated ? (
+        <p className="muted">
+          {t("board.calendarOutside", { elsewhere, undated })} <Link to="?view=list">{t("board.seeList")}</Link>
+        </p>
+      ) : null}
     </section>
   );
 }
@@ -206,6 +227,7 @@ export function TimelineView({ cards, cardHref }: { cards: CardView[]; cardHref:
   const { t, locale, date } = useT();
   const dated = cards.filter((c) => c.startDate || c.dueDate).map((c) => ({ ...c, from: (c.startDate ?? c.dueDate)!, to: (c.dueDate ?? c.startDate)! }));
   if (!dated.length) return <p className="muted">{t("board.noDatedCards")}</p>;
+  const undated = cards.length - dated.length;
   const first = dated.reduce((m, c) => (c.from < m ? c.from : m), dated[0].from).slice(0, 7);
   const last = dated.reduce((m, c) => (c.to > m ? c.to : m), dated[0].to).slice(0, 7);
   const months: string[] = [];
@@ -213,7 +235,7 @@ export function TimelineView({ cards, cardHref }: { cards: CardView[]; cardHref:
   const index = (d: string) => months.indexOf(d.slice(0, 7));
   const label = new Intl.DateTimeFormat(locale, { month: "short", year: "2-digit", timeZone: "UTC" });
   return (
-    <div className="table-wrap">
+    <TableScroller label={t("board.viewTimeline")}>
       <table className="timeline">
         <caption className="visually-hidden">{t("board.viewTimeline")}</caption>
         <thead>
@@ -230,7 +252,9 @@ export function TimelineView({ cards, cardHref }: { cards: CardView[]; cardHref:
           {dated.map((card) => (
             <tr key={card.id}>
               <th scope="row">
-                <Link to={cardHref(card.id)}>{card.title}</Link>
+                <Link to={cardHref(card.id)} preventScrollReset>
+                  {card.title}
+                </Link>
                 <span className="visually-hidden">
                   {" "}
                   {date(card.from)} – {date(card.to)}
@@ -243,6 +267,11 @@ export function TimelineView({ cards, cardHref }: { cards: CardView[]; cardHref:
           ))}
         </tbody>
       </table>
-    </div>
+      {undated ? (
+        <p className="muted">
+          {t("board.timelineUndated", { count: undated })} <Link to="?view=list">{t("board.seeList")}</Link>
+        </p>
+      ) : null}
+    </TableScroller>
   );
 }

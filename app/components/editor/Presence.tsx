@@ -1,5 +1,6 @@
 import { useEffect, useState } from "react";
 import type { WebsocketProvider } from "y-websocket";
+import { initialsOf } from "@twinning/domain";
 import { useT } from "~/lib/i18n";
 
 interface Person {
@@ -11,8 +12,12 @@ interface Person {
   self: boolean;
 }
 
-/** Everyone in the document, as the server named them (the server sets name and tenant, not the client). */
-export function Presence({ provider }: { provider: WebsocketProvider }) {
+/**
+ * Everyone in the document, as the server named them (the server sets name and tenant, not the client).
+ * This browser's own state carries only what it set itself, and an earlier connection of the same user
+ * may linger for a while: `selfId` folds them into one entry, marked as you.
+ */
+export function Presence({ provider, selfId }: { provider: WebsocketProvider; selfId: string }) {
   const { t } = useT();
   const [people, setPeople] = useState<Person[]>([]);
   useEffect(() => {
@@ -21,17 +26,18 @@ export function Presence({ provider }: { provider: WebsocketProvider }) {
       provider.awareness.getStates().forEach((state, clientId) => {
         const user = state.user as Partial<Person> | undefined;
         if (!user?.name) return;
-        const key = user.userId ?? String(clientId);
-        if (!seen.has(key)) {
-          seen.set(key, {
-            clientId,
-            userId: key,
-            name: user.name,
-            tenantName: user.tenantName ?? "",
-            color: user.color ?? "#1f5f8b",
-            self: clientId === provider.awareness.clientID,
-          });
-        }
+        const self = clientId === provider.awareness.clientID || user.userId === selfId;
+        const key = self ? selfId : (user.userId ?? String(clientId));
+        const earlier = seen.get(key);
+        seen.set(key, {
+          clientId,
+          userId: key,
+          name: user.name,
+          // The server's copy names the tenant; this browser's own state may not.
+          tenantName: user.tenantName || earlier?.tenantName || "",
+          color: user.color ?? earlier?.color ?? "#1f5f8b",
+          self,
+        });
       });
       setPeople([...seen.values()]);
     };
@@ -43,10 +49,10 @@ export function Presence({ provider }: { provider: WebsocketProvider }) {
     <section className="presence" aria-label={t("editor.present")}>
       <ul>
         {people.map((p) => (
-          <li key={p.userId} className="avatar" style={{ backgroundColor: p.color }} title={`${p.name} (${p.tenantName})`}>
-            <span aria-hidden="true">{initials(p.name)}</span>
+          <li key={p.userId} className="avatar" style={{ backgroundColor: p.color }} title={p.tenantName ? `${p.name} (${p.tenantName})` : p.name}>
+            <span aria-hidden="true">{initialsOf(p.name)}</span>
             <span className="visually-hidden">
-              {p.name}, {p.tenantName}
+              {p.tenantName ? `${p.name}, ${p.tenantName}` : p.name}
               {p.self ? ` (${t("editor.you")})` : ""}
             </span>
           </li>
@@ -54,9 +60,4 @@ export function Presence({ provider }: { provider: WebsocketProvider }) {
       </ul>
     </section>
   );
-}
-
-function initials(name: string): string {
-  const parts = name.trim().split(/\s+/);
-  return (parts.length > 1 ? parts[0][0] + parts[parts.length - 1][0] : name.slice(0, 2)).toUpperCase();
 }

@@ -1,7 +1,7 @@
 import { PostgresJsAdapter } from "@lucia-auth/adapter-postgresql";
-import { generateIdFromEntropySize, Lucia, TimeSpan, type Session, type User } from "lucia";
+import { Cookie, generateIdFromEntropySize, Lucia, TimeSpan, type Session, type User } from "lucia";
 import type { Locale } from "@twinning/domain";
-import { findUserByEmail, findUserById, insertUser, setPasswordHash, type Sql } from "@twinning/db";
+import { announceAccess, endSession, findUserByEmail, findUserById, insertUser, setPasswordHash, type Sql } from "@twinning/db";
 import { decoyPasswordHash, hashPassword, isCommonPassword, verifyPassword } from "./password";
 import { createLoginThrottle, type LoginThrottle, type ThrottleOptions } from "./throttle";
 
@@ -40,6 +40,11 @@ export type LogInResult =
   | { ok: false; error: "invalidCredentials" }
   | { ok: false; error: "throttled"; retryAfterSeconds: number };
 
+export type ChangePasswordResult =
+  | { ok: true; setCookie: string }
+  | { ok: false; error: "wrongPassword" | "passwordCommon" }
+  | { ok: false; error: "throttled"; retryAfterSeconds: number };
+
 export type SignUpResult = { ok: true; userId: string; setCookie: string } | { ok: false; error: "emailTaken" | "passwordCommon" };
 
 export type Auth = ReturnType<typeof createAuth>;
@@ -60,7 +65,7 @@ export function createAuth(sql: Sql, options: AuthOptions) {
     sessionExpiresIn: new TimeSpan(Math.max(1, Math.round(idle / 1000)), "s"),
     sessionCookie: {
       name: options.secure ? "__Host-twinning_session" : "twinning_session",
-      // A browser-session cookie: closing the browser ends it; the server enforces both lifetimes.
+      // Lucia turns `expires: false` into a 400-day Max-Age; startSession() drops it (see there).
       expires: false,
       attributes: { secure: options.secure, sameSite: "lax" },
     },
@@ -77,23 +82,43 @@ export function createAuth(sql: Sql, options: AuthOptions) {
     return { id: user.id, email: attrs.email, name: attrs.name, locale: attrs.locale, currentTenantId: attrs.currentTenantId };
   };
 
-  /** A fresh session id on every log-in (no fixation); returns its cookie. */
+  /**
+   * A fresh session id on every log-in (no fixation); returns its cookie. A browser-session cookie
+   * (no Max-Age, no Expires): closing the browser ends it, and the server enforces the idle and
+   * absolute lifetimes.
+   */
   async function startSession(userId: string): Promise<string> {
     const session = await lucia.createSession(userId, {});
-    return lucia.createSessionCookie(session.id).serialize();
+    const cookie = lucia.createSessionCookie(session.id);
+    return new Cookie(cookie.name, cookie.value, { ...cookie.attributes, maxAge: undefined }).serialize();
+  }
+
+  /**
+   * The session id from a Cookie header. Lucia's own reader decodes every cookie of the header and
+   * throws on one malformed value (a 500 for any page); this one looks only at ours, and only at ids
+   * of the shape Lucia makes.
+   */
+  function readSessionId(cookieHeader: string): string | null {
+    for (const part of cookieHeader.split(";")) {
+      const eq = part.indexOf("=");
+      if (eq < 0 || part.slice(0, eq).trim() !== lucia.sessionCookieName) continue;
+      const value = part.slice(eq + 1).trim();
+      return /^[a-z0-9]{1,128}$/.test(value) ? value : null;
+    }
+    return null;
   }
 
   return {
     cookieName: lucia.sessionCookieName,
 
     async validate(cookieHeader: string | null): Promise<Validated> {
-      const sessionId = lucia.readSessionCookie(cookieHeader ?? "");
+      const sessionId = readSessionId(cookieHeader ?? "");
       if (!sessionId) return { user: null, sessionId: null };
       const { session, user } = await lucia.validateSession(sessionId);
       if (!session || !user) return { user: null, sessionId: null, setCookie: lucia.createBlankSessionCookie().serialize() };
       const createdAt = (session as Session & { createdAt: Date }).createdAt;
       if (Date.now() - createdAt.getTime() > absolute) {
-        await lucia.invalidateSession(session.id);
+        await endSession(sql, session.id);
         return { user: null, sessionId: null, setCookie: lucia.createBlankSessionCookie().serialize() };
       }
       // Lucia extends a session past half its idle time; the cookie itself carries no expiry.
@@ -115,32 +140,41 @@ export function createAuth(sql: Sql, options: AuthOptions) {
 
     async logIn(input: { email: string; password: string; address: string }): Promise<LogInResult> {
       const email = input.email.toLowerCase();
-      const wait = await throttle.retryAfter(email, input.address);
-      if (wait > 0) return { ok: false, error: "throttled", retryAfterSeconds: wait };
+      // Counted before the password is checked, so concurrent guesses count (see throttle.ts).
+      const attempt = await throttle.admit(email, input.address);
+      if (!attempt.admitted) return { ok: false, error: "throttled", retryAfterSeconds: attempt.retryAfterSeconds };
+      if (attempt.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, attempt.delayMs));
       const user = await findUserByEmail(sql, email);
       const valid = await verifyPassword(user?.passwordHash ?? (await decoyPasswordHash()), input.password);
-      if (!user || !valid) {
-        await throttle.recordFailure(email, input.address);
-        return { ok: false, error: "invalidCredentials" };
-      }
-      await throttle.recordSuccess(email);
+      if (!user || !valid) return { ok: false, error: "invalidCredentials" };
+      await attempt.succeeded();
       return { ok: true, userId: user.id, setCookie: await startSession(user.id) };
     },
 
     /** Ends one session; returns the cookie that clears it in the browser. */
     async logOut(sessionId: string | null): Promise<string> {
-      if (sessionId) await lucia.invalidateSession(sessionId);
+      // Deleted and announced in one statement: its open sockets and streams close (access watcher).
+      if (sessionId) await endSession(sql, sessionId);
       return lucia.createBlankSessionCookie().serialize();
     },
 
-    /** Changes the password, ends every session of the user and starts a new one for this browser. */
-    async changePassword(input: { userId: string; currentPassword: string; newPassword: string }) {
+    /**
+     * Changes the password, ends every session of the user and starts a new one for this browser. The
+     * current password is throttled like a log-in (same counters), so a stolen session cannot guess it.
+     */
+    async changePassword(input: { userId: string; currentPassword: string; newPassword: string; address: string }): Promise<ChangePasswordResult> {
       const user = await findUserById(sql, input.userId);
-      if (!user || !(await verifyPassword(user.passwordHash, input.currentPassword))) return { ok: false as const, error: "wrongPassword" as const };
-      if (isCommonPassword(input.newPassword)) return { ok: false as const, error: "passwordCommon" as const };
+      if (!user) return { ok: false, error: "wrongPassword" };
+      const attempt = await throttle.admit(user.email, input.address);
+      if (!attempt.admitted) return { ok: false, error: "throttled", retryAfterSeconds: attempt.retryAfterSeconds };
+      if (attempt.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, attempt.delayMs));
+      if (!(await verifyPassword(user.passwordHash, input.currentPassword))) return { ok: false, error: "wrongPassword" };
+      await attempt.succeeded();
+      if (isCommonPassword(input.newPassword)) return { ok: false, error: "passwordCommon" };
       await setPasswordHash(sql, user.id, await hashPassword(input.newPassword));
       await lucia.invalidateUserSessions(user.id);
-      return { ok: true as const, setCookie: await startSession(user.id) };
+      await announceAccess(sql, { userId: user.id, sessions: true });
+      return { ok: true, setCookie: await startSession(user.id) };
     },
 
     /** Removes expired sessions (run periodically). */

@@ -1,3 +1,4 @@
 export * from "./auth";
 export * from "./password";
 export * from "./throttle";
+export * from "./api-tokens";

@@ -1,3 +1,5 @@
+import { ACCESS_LOST_CLOSE_REASONS } from "./access-message";
+
 /** A WebSocket close code with the reason sent alongside it. */
 export interface CloseCode {
   readonly code: number;
@@ -17,9 +19,17 @@ export const CloseCodes = {
   /** For the caller's upgrade handler: no access to this document. */
   Forbidden: { code: 4403, reason: "forbidden" },
   /** Default of `closeWhere`: access was withdrawn while connected. Same code as Forbidden. */
-  Revoked: { code: 4403, reason: "access revoked" },
+  Revoked: { code: 4403, reason: ACCESS_LOST_CLOSE_REASONS.revoked },
+  /** The user's organisation no longer takes part in the document's space (partner removed or left). */
+  PartnerRemoved: { code: 4403, reason: ACCESS_LOST_CLOSE_REASONS.partnerRemoved },
+  /** The session the socket was opened with ended (log-out, password change, lifetime): log in again. */
+  SessionEnded: { code: 4401, reason: ACCESS_LOST_CLOSE_REASONS.sessionEnded },
   /** An update would grow the document beyond `limits.maxDocumentBytes`; a retry would resend it. */
   DocumentTooLarge: { code: 4413, reason: "document too large" },
+  /** An update refers to content the server does not have (it would stay pending in Yjs for good). */
+  MissingDependencies: { code: 4409, reason: "update depends on missing content" },
+  /** An update nests too deep, creates too many nodes, uses a foreign root or would make Yjs's conflict resolution too slow. */
+  ContentLimit: { code: 4422, reason: "update exceeds the content limits" },
   /** A frame above `limits.maxMessageBytes`, or an awareness state above its limit. ws itself closes with 1009 when `maxPayload` is exceeded. */
   MessageTooBig: { code: 1009, reason: "message too big" },
   /** More messages or bytes than the per-connection token buckets allow. */

@@ -1,5 +1,7 @@
 import type { WebSocket } from "ws";
-import { CloseCodes } from "./close-codes";
+import type * as Y from "yjs";
+import { encodeAccessMessage, type ReadOnlyReason } from "./access-message";
+import { CloseCodes, type CloseCode } from "./close-codes";
 import { Connection } from "./connection";
 import {
   DEFAULT_LIMITS,
@@ -10,9 +12,13 @@ import {
   type CollabTiming,
 } from "./options";
 import { Room, type RoomContext, type RoomStats } from "./room";
+import { SharedBuckets } from "./token-bucket";
 
 /** Selects connections by who is on them and which document they are on. */
 export type ConnectionPredicate = (identity: CollabIdentity, documentId: string) => boolean;
+
+/** What a connection may do from now on: change the document, only read it (and why), or nothing (closed). */
+export type ConnectionAccess = { readOnly: false } | { readOnly: true; reason: ReadOnlyReason } | { close: CloseCode };
 
 /** What `CollabServer.stats()` reports. */
 export interface CollabStats {
@@ -41,6 +47,8 @@ export class CollabServer {
   private readonly unloading = new Map<string, Promise<void>>();
   private readonly unloadTimers = new Map<string, NodeJS.Timeout>();
   private readonly connections = new Set<Connection>();
+  /** Presence changes per user, over all of their connections. */
+  private readonly presenceBuckets: SharedBuckets;
   private readonly heartbeat: NodeJS.Timeout;
   private destroyed = false;
 
@@ -48,6 +56,7 @@ export class CollabServer {
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
     this.timing = { ...DEFAULT_TIMING, ...options.timing };
     this.ctx = { ...options, limits: this.limits, timing: this.timing };
+    this.presenceBuckets = new SharedBuckets(this.limits.presencePerUser, this.limits.rateWindowMs);
     this.heartbeat = setInterval(() => this.beat(), this.timing.heartbeatMs);
     this.heartbeat.unref();
   }
@@ -63,6 +72,7 @@ export class CollabServer {
     if (this.destroyed) return connection.close(CloseCodes.ShuttingDown);
     if (!UUID.test(documentId)) return connection.close(CloseCodes.Malformed, "document id is not a uuid");
     this.connections.add(connection);
+    connection.presenceBucket = this.presenceBuckets.hold(identity.userId);
     connection.onClose((c) => this.forget(c));
     this.cancelUnload(documentId);
     this.room(documentId).then(
@@ -88,14 +98,45 @@ export class CollabServer {
   }
 
   /** Makes matching connections read-only (their updates dropped) or writable again; returns how many. */
-  setReadOnly(predicate: ConnectionPredicate, readOnly: boolean): number {
-    let changed = 0;
-    for (const c of this.connections) {
-      if (!predicate(c.identity, c.documentId) || c.readOnly === readOnly) continue;
-      c.readOnly = readOnly;
-      changed++;
+  setReadOnly(predicate: ConnectionPredicate, readOnly: boolean, reason: ReadOnlyReason = "role"): number {
+    const access: ConnectionAccess = readOnly ? { readOnly, reason } : { readOnly };
+    const { readOnly: r, writable } = this.setAccess((who, doc) => (predicate(who, doc) ? access : undefined));
+    return r + writable;
+  }
+
+  /** Who is connected to what, now (a copy): for a caller deciding whose access to change. */
+  openConnections(): { identity: Readonly<CollabIdentity>; documentId: string }[] {
+    return [...this.connections].map((c) => ({ identity: c.identity, documentId: c.documentId }));
+  }
+
+  /**
+   * Changes the access of open connections in place, in one pass: `decide` returns what a connection
+   * may do from now on, or undefined to leave it alone. A connection turned read-only drops its later
+   * updates and is told why (the access message); one turned writable again is told so and asked for
+   * what it has (sync step 1); a closed one gets the given close code. Returns how many changed.
+   */
+  setAccess(decide: (identity: Readonly<CollabIdentity>, documentId: string) => ConnectionAccess | undefined): { readOnly: number; writable: number; closed: number } {
+    const counts = { readOnly: 0, writable: 0, closed: 0 };
+    for (const c of [...this.connections]) {
+      const access = decide(c.identity, c.documentId);
+      if (!access) continue;
+      if ("close" in access) {
+        c.close(access.close);
+        counts.closed++;
+        continue;
+      }
+      const reason = access.readOnly ? access.reason : undefined;
+      if (c.readOnly === access.readOnly && c.identity.readOnlyReason === reason) continue;
+      c.readOnly = access.readOnly;
+      c.identity.readOnlyReason = reason;
+      c.send(encodeAccessMessage({ readOnly: access.readOnly, reason: reason ?? "" }));
+      if (access.readOnly) counts.readOnly++;
+      else {
+        counts.writable++;
+        this.rooms.get(c.documentId)?.becameWritable(c);
+      }
     }
-    return changed;
+    return counts;
   }
 
   /**
@@ -104,6 +145,20 @@ export class CollabServer {
    */
   async applyRemote(documentId: string, seq: number): Promise<void> {
     await this.rooms.get(documentId)?.applyRemote(seq);
+  }
+
+  /**
+   * Applies a change the server makes itself (e.g. restoring a version) to a document, loading it if
+   * needed: `change` runs in one Yjs transaction (origin `"server"`) on a copy of the document, and
+   * the update it makes is committed to the log like any client's before every connection gets it.
+   * Resolves once committed and broadcast. Whether the document may change at all (signed, archived)
+   * is the caller's to decide before calling.
+   */
+  async applyServerUpdate(documentId: string, change: (doc: Y.Doc) => void, options: { userId: string }): Promise<void> {
+    if (this.destroyed) throw new Error("collab server is shutting down");
+    if (!UUID.test(documentId)) throw new Error("document id is not a uuid");
+    const room = await this.room(documentId);
+    await room.applyServerChange(change, options.userId);
   }
 
   /** Loaded documents and connection counts. */
@@ -153,6 +208,7 @@ export class CollabServer {
 
   private forget(connection: Connection): void {
     this.connections.delete(connection);
+    this.presenceBuckets.release(connection.identity.userId);
     const room = this.rooms.get(connection.documentId);
     if (room && room.remove(connection) === 0) this.armUnload(room);
   }

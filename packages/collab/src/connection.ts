@@ -19,7 +19,10 @@ export class Connection {
   /** Document-changing frames committed or found empty (the `acknowledged` of saved messages). */
   updatesAcknowledged = 0;
   /** What this connection's awareness states carry as `user`. */
+  /** What this connection's presence shows; its colour may be changed by the room (see `presenceColors`). */
   readonly user: AwarenessUser;
+  /** Presence changes of this connection's user, shared with their other connections (set by the server). */
+  presenceBucket: TokenBucket | null = null;
   private handler: ((frame: Uint8Array) => void) | null = null;
   private queue: Uint8Array[] = [];
   private queuedBytes = 0;
@@ -79,6 +82,17 @@ export class Connection {
   charge(): boolean {
     if (this.messageBucket.take(1)) return true;
     this.close(CloseCodes.RateLimited, "too many messages");
+    return false;
+  }
+
+  /**
+   * Charges one presence change: a message of this connection and a change of its user, whose other
+   * connections share that budget. Closes the connection and returns false when over either.
+   */
+  chargePresence(): boolean {
+    if (!this.charge()) return false;
+    if (!this.presenceBucket || this.presenceBucket.take(1)) return true;
+    this.close(CloseCodes.RateLimited, "too many presence changes from this user");
     return false;
   }
 

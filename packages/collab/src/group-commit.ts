@@ -1,6 +1,6 @@
-interface Request<T> {
+interface Request<T, R> {
   items: T[];
-  resolve: (results: number[]) => void;
+  resolve: (results: R[]) => void;
   reject: (error: unknown) => void;
 }
 
@@ -10,18 +10,18 @@ interface Request<T> {
  * write fails, each request is retried alone, so one bad request (say, of a deleted document) fails
  * only itself.
  */
-export class GroupCommit<T> {
-  private queue: Request<T>[] = [];
+export class GroupCommit<T, R = number> {
+  private queue: Request<T, R>[] = [];
   private flushing = false;
 
   constructor(
     /** Writes items in order and returns one result per item, in order. */
-    private readonly write: (items: T[]) => Promise<number[]>,
+    private readonly write: (items: T[]) => Promise<R[]>,
     private readonly maxItems: number,
   ) {}
 
   /** Writes `items` with whatever else is queued; resolves with their results, in order. */
-  submit(items: T[]): Promise<number[]> {
+  submit(items: T[]): Promise<R[]> {
     return new Promise((resolve, reject) => {
       this.queue.push({ items, resolve, reject });
       if (!this.flushing) void this.flush();
@@ -45,7 +45,7 @@ export class GroupCommit<T> {
     }
   }
 
-  private async run(batch: Request<T>[]): Promise<void> {
+  private async run(batch: Request<T, R>[]): Promise<void> {
     try {
       const results = await this.write(batch.flatMap((r) => r.items));
       let offset = 0;

@@ -1,4 +1,13 @@
-export { CollabServer, type CollabStats, type ConnectionPredicate } from "./collab-server";
+export { CollabServer, type CollabStats, type ConnectionAccess, type ConnectionPredicate } from "./collab-server";
+export {
+  ACCESS_LOST_CLOSE_REASONS,
+  ACCESS_MESSAGE_TYPE,
+  encodeAccessMessage,
+  readAccessMessage,
+  type AccessLostReason,
+  type AccessMessage,
+  type ReadOnlyReason,
+} from "./access-message";
 export { CloseCodes, type CloseCode } from "./close-codes";
 export {
   DEFAULT_LIMITS,
@@ -11,8 +20,9 @@ export {
   type CollabTiming,
   type DeriveHook,
   type PersistedHook,
+  type QuietHook,
 } from "./options";
-export type { CollabPersistence, CompactionResult, LogEntry, StoredDocument } from "./persistence";
+export { WriteRefused, type CollabPersistence, type CompactionResult, type LogEntry, type StoredDocument } from "./persistence";
 export { PgPersistence, type PgPersistenceOptions } from "./pg-persistence";
 export { MessageType, SyncType, awarenessFrame, syncStep1Frame, syncStep2Frame, updateFrame } from "./protocol";
 export type { RoomStats } from "./room";

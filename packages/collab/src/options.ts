@@ -1,4 +1,5 @@
 import type * as Y from "yjs";
+import type { ReadOnlyReason } from "./access-message";
 import type { CollabPersistence } from "./persistence";
 
 /** Who is on a connection: established by the caller's authenticated, authorised upgrade. */
@@ -9,7 +10,11 @@ export interface CollabIdentity {
   color: string;
   /** Viewers, commenters, archived or signed documents: updates are dropped, presence flows. */
   readOnly: boolean;
+  /** Why it is read-only, told to the client in the access message (`access-message.ts`). */
+  readOnlyReason?: ReadOnlyReason;
   spaceId: string;
+  /** Opaque to this package: lets the caller find the sockets of a session (e.g. to close them at log-out). */
+  sessionId?: string;
 }
 
 /** What every awareness state's `user` field is overwritten with, so nobody can pose as someone else. */
@@ -43,6 +48,10 @@ export interface CollabLimits {
   /** Token bucket: bytes per `rateWindowMs`, counting every frame. */
   rateBytes: number;
   rateWindowMs: number;
+  /** Token bucket shared by all connections of one user: presence changes per `rateWindowMs`. */
+  presencePerUser: number;
+  /** Presence changes of a room are sent together, at most once per this interval, so fan-out grows with connections, not their square. */
+  presenceFanOutMs: number;
   /** Frames a connection may send while its document loads, and their total size. */
   maxQueuedMessages: number;
   maxQueuedBytes: number;
@@ -50,6 +59,14 @@ export interface CollabLimits {
   maxBufferedBytes: number;
   /** Log rows after which the log is folded into the snapshot. */
   compactAfterUpdates: number;
+  /** Deepest nesting of shared types (nodes) below a root; deeper content is refused. */
+  maxContentDepth: number;
+  /** Most shared types (nodes) a document may hold (estimated like its size). */
+  maxContentNodes: number;
+  /** Budget of Yjs conflict-resolution steps one update may cause (`update-check.ts`). */
+  maxIntegrationSteps: number;
+  /** Root type names updates may use (e.g. Tiptap's one fragment); undefined: any. */
+  allowedRoots?: readonly string[];
 }
 
 /** Delays. Every field has a default (`DEFAULT_TIMING`). */
@@ -62,6 +79,8 @@ export interface CollabTiming {
   deriveMaxWaitMs: number;
   /** Ping interval; a connection that did not answer the previous ping is dropped. */
   heartbeatMs: number;
+  /** `onQuiet` runs this long after the last change stored by this instance (and when the document unloads). */
+  quietMs: number;
 }
 
 /** Defaults of {@link CollabLimits}. */
@@ -73,10 +92,15 @@ export const DEFAULT_LIMITS: CollabLimits = {
   rateMessages: 300,
   rateBytes: 32 * 1024 * 1024,
   rateWindowMs: 10_000,
+  presencePerUser: 600,
+  presenceFanOutMs: 50,
   maxQueuedMessages: 100,
   maxQueuedBytes: 4 * 1024 * 1024,
   maxBufferedBytes: 16 * 1024 * 1024,
   compactAfterUpdates: 300,
+  maxContentDepth: 100,
+  maxContentNodes: 200_000,
+  maxIntegrationSteps: 200_000,
 };
 
 /** Defaults of {@link CollabTiming}. */
@@ -85,10 +109,17 @@ export const DEFAULT_TIMING: CollabTiming = {
   deriveDebounceMs: 2_000,
   deriveMaxWaitMs: 10_000,
   heartbeatMs: 30_000,
+  quietMs: 5 * 60_000,
 };
 
 /** Recomputes derived data (title, plain text, outline) from a document; errors are logged. */
 export type DeriveHook = (documentId: string, doc: Y.Doc) => void | Promise<void>;
+
+/**
+ * A document has been quiet for `quietMs` after changes stored by this instance (or is unloading with
+ * such changes): e.g. to keep a version. `editors` made those changes. Errors are logged.
+ */
+export type QuietHook = (documentId: string, doc: Y.Doc, changes: { editors: string[] }) => void | Promise<void>;
 
 /** Told the highest sequence number of each committed batch (e.g. to NOTIFY other instances). */
 export type PersistedHook = (documentId: string, seq: number) => void;
@@ -101,4 +132,10 @@ export interface CollabServerOptions {
   timing?: Partial<CollabTiming>;
   onDerive?: DeriveHook;
   onPersisted?: PersistedHook;
+  onQuiet?: QuietHook;
+  /**
+   * Presence colours: a user whose colour another user in the same document already shows gets the
+   * first of these nobody there has, for as long as they are connected (two carets never share one).
+   */
+  presenceColors?: readonly string[];
 }

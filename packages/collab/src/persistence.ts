@@ -1,7 +1,20 @@
+import type { ReadOnlyReason } from "./access-message";
+
 /** One row to append to a document's update log. */
 export interface LogEntry {
   update: Uint8Array;
   userId: string;
+}
+
+/** The document can no longer be written (signed or archived since its sockets were authorised): nothing was stored. */
+export class WriteRefused extends Error {
+  constructor(
+    readonly documentId: string,
+    readonly reason: ReadOnlyReason,
+  ) {
+    super(`document ${documentId} can no longer be written (${reason})`);
+    this.name = "WriteRefused";
+  }
 }
 
 /** A stored document: updates to apply in order (snapshot first), and the highest seq among them. */
@@ -26,7 +39,10 @@ export interface CompactionResult {
 export interface CollabPersistence {
   /** Snapshot plus every remaining log row, read consistently. */
   load(documentId: string): Promise<StoredDocument>;
-  /** Appends and commits rows in one statement; returns their sequence numbers in order. */
+  /**
+   * Appends and commits rows in one statement; returns their sequence numbers in order. Rejects with
+   * {@link WriteRefused} when the document may no longer be written (nothing stored).
+   */
   append(documentId: string, entries: LogEntry[]): Promise<number[]>;
   /** What was stored after `afterSeq` (and the row `alsoSeq`, in case it committed late). */
   readSince(documentId: string, afterSeq: number, alsoSeq?: number): Promise<StoredDocument>;

@@ -2,7 +2,8 @@ import type { Sql } from "@twinning/db";
 import * as Y from "yjs";
 import { GroupCommit } from "./group-commit";
 import type { CollabLog } from "./options";
-import type { CollabPersistence, CompactionResult, LogEntry, StoredDocument } from "./persistence";
+import type { ReadOnlyReason } from "./access-message";
+import { WriteRefused, type CollabPersistence, type CompactionResult, type LogEntry, type StoredDocument } from "./persistence";
 
 /** Options of {@link PgPersistence}. */
 export interface PgPersistenceOptions {
@@ -12,7 +13,15 @@ export interface PgPersistenceOptions {
    * compacted rows are deleted. Throwing rolls the whole compaction back.
    */
   beforeDeleteCompacted?: (documentId: string) => void | Promise<void>;
+  /**
+   * Which of the documents may no longer be written, and why, asked inside the append's transaction
+   * before its rows are inserted (the app locks the documents' rows there, so a document signed or
+   * archived meanwhile is seen as such, and signing waits for appends in flight). Their rows are not
+   * stored: their `append` rejects with {@link WriteRefused}. Without it every row is stored.
+   */
+  refusedWrites?: (tx: Sql, documentIds: string[]) => Promise<Map<string, ReadOnlyReason>>;
 }
+
 
 interface Row {
   snapshot: boolean;
@@ -39,7 +48,7 @@ interface LogRow {
  * nothing and applying a row twice is harmless (Yjs updates are idempotent).
  */
 export class PgPersistence implements CollabPersistence {
-  private readonly appends: GroupCommit<LogRow>;
+  private readonly appends: GroupCommit<LogRow, number | ReadOnlyReason>;
 
   constructor(
     private readonly sql: Sql,
@@ -60,8 +69,12 @@ export class PgPersistence implements CollabPersistence {
   }
 
   /** Appends in one statement shared with the appends of other documents made meanwhile (group commit). */
-  append(documentId: string, entries: LogEntry[]): Promise<number[]> {
-    return this.appends.submit(entries.map((e) => ({ documentId, update: e.update, userId: e.userId })));
+  async append(documentId: string, entries: LogEntry[]): Promise<number[]> {
+    const seqs = await this.appends.submit(entries.map((e) => ({ documentId, update: e.update, userId: e.userId })));
+    // A document's rows are stored all or none (one status check per document and statement).
+    const refused = seqs.find((seq): seq is ReadOnlyReason => typeof seq === "string");
+    if (refused) throw new WriteRefused(documentId, refused);
+    return seqs as number[];
   }
 
   /** Rows after `afterSeq` (and `alsoSeq`), plus the snapshot when it folded rows not read before. */
@@ -103,17 +116,40 @@ export class PgPersistence implements CollabPersistence {
     });
   }
 
-  private async insert(rows: LogRow[]): Promise<number[]> {
-    const inserted = await this.sql<{ seq: string }[]>`insert into document_updates ${this.sql(rows)} returning seq`;
+  /** Each row's seq, or why its document may no longer be written (then it was not stored). */
+  private async insert(rows: LogRow[]): Promise<(number | ReadOnlyReason)[]> {
+    const check = this.options.refusedWrites;
+    if (!check) return this.insertRows(this.sql, rows);
+    return this.sql.begin(async (tx) => {
+      const refused = await check(tx as unknown as Sql, [...new Set(rows.map((r) => r.documentId))]);
+      const kept = rows.filter((r) => !refused.has(r.documentId));
+      const seqs = kept.length ? await this.insertRows(tx as unknown as Sql, kept) : [];
+      let next = 0;
+      return rows.map((r) => refused.get(r.documentId) ?? seqs[next++]);
+    });
+  }
+
+  private async insertRows(sql: Sql, rows: LogRow[]): Promise<number[]> {
+    const inserted = await sql<{ seq: string }[]>`insert into document_updates ${sql(rows)} returning seq`;
     // Rows of one INSERT … VALUES draw their identity values in list order; sorting makes that explicit.
     return inserted.map((r) => Number(r.seq)).sort((a, b) => a - b);
   }
 
-  /** Applies every update to a fresh document (which garbage-collects deleted content) and encodes it. */
+  /**
+   * Merges the rows in one step (`Y.mergeUpdates`: one integration, not one per row, each of which
+   * re-merged whatever was pending), applies that to a fresh document (which garbage-collects deleted
+   * content) and encodes it. Should the merge fail, row by row, skipping what cannot be read.
+   */
   private merge(documentId: string, updates: Uint8Array[]): Uint8Array {
     const doc = new Y.Doc();
     try {
-      for (const update of updates) {
+      let merged: Uint8Array | null = null;
+      try {
+        merged = updates.length === 1 ? updates[0] : Y.mergeUpdates(updates);
+      } catch (error) {
+        this.options.log?.error({ documentId, err: error }, "collab: could not merge stored updates, applying them one by one");
+      }
+      for (const update of merged ? [merged] : updates) {
         try {
           Y.applyUpdate(doc, update);
         } catch (error) {

@@ -9,12 +9,17 @@ import { awarenessFrame } from "./protocol";
 /**
  * A room's awareness (who is here, cursors). Each client id belongs to the connection that first set
  * it; other connections cannot change or remove it, and every state carries its owner's server-known
- * identity in `user`.
+ * identity in `user`. Changes are sent together once per `limits.presenceFanOutMs` (each client's
+ * latest state, in one frame for everyone), so with n connections each changing, the server sends n
+ * frames per interval instead of one frame to n connections per change: n, not n².
  */
 export class Presence {
   readonly awareness: awarenessProtocol.Awareness;
   private readonly owners = new Map<number, Connection>();
   private changes = 0;
+  /** Client ids changed since the last fan-out. */
+  private readonly changed = new Set<number>();
+  private fanOut: NodeJS.Timeout | null = null;
 
   constructor(
     doc: Y.Doc,
@@ -48,8 +53,9 @@ export class Presence {
     if (!guarded) return;
     const before = this.changes;
     awarenessProtocol.applyAwarenessUpdate(this.awareness, guarded, connection);
-    // Only messages that changed something cost a token: the stock client echoes every state it receives.
-    if (this.changes !== before) connection.charge();
+    // Only messages that changed something cost tokens (the connection's and its user's): the stock
+    // client echoes every state it receives.
+    if (this.changes !== before) connection.chargePresence();
   }
 
   /** Withdraws every state `connection` controls (told to everyone). */
@@ -68,6 +74,9 @@ export class Presence {
 
   /** Stops listening and frees the awareness (and its timer). */
   destroy(): void {
+    if (this.fanOut) clearTimeout(this.fanOut);
+    this.fanOut = null;
+    this.changed.clear();
     this.awareness.off("update", this.onUpdate);
     this.awareness.destroy();
     this.owners.clear();
@@ -90,7 +99,17 @@ export class Presence {
         origin.awarenessClients.delete(id);
       }
     }
+    for (const id of [...added, ...updated, ...removed]) this.changed.add(id);
+    this.fanOut ??= setTimeout(this.sendChanged, this.limits.presenceFanOutMs);
+  };
+
+  /** One frame with the current state of every client changed since the last time, to everyone. */
+  private readonly sendChanged = (): void => {
+    this.fanOut = null;
+    // A removed client keeps its meta (clock), so its removal is encoded as a null state.
+    const ids = [...this.changed].filter((id) => this.awareness.meta.has(id));
+    this.changed.clear();
     // To the sender too: the stock client treats 30 s without any message as a dead connection.
-    this.broadcast(awarenessFrame(awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...added, ...updated, ...removed])));
+    if (ids.length > 0) this.broadcast(awarenessFrame(awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids)));
   };
 }

@@ -3,7 +3,7 @@ import * as syncProtocol from "y-protocols/sync";
 import type * as Y from "yjs";
 
 /**
- * The first varUint of every frame. 0–3 are y-websocket's own; 100 is ours (server → client only).
+ * The first varUint of every frame. 0–3 are y-websocket's own; 100 and 101 are ours (server → client only).
  * This module has no Node-only imports, so the browser may use it too.
  */
 export const MessageType = {
@@ -14,6 +14,8 @@ export const MessageType = {
   QueryAwareness: 3,
   /** See saved-message.ts. */
   Saved: 100,
+  /** See access-message.ts. */
+  Access: 101,
 } as const;
 
 /** The second varUint of a sync frame (y-protocols/sync). */

@@ -4,11 +4,13 @@ import { CloseCodes } from "./close-codes";
 import type { Connection } from "./connection";
 import { DebouncedTask } from "./debounced-task";
 import { readClientFrame } from "./frame-reader";
-import type { CollabLimits, CollabLog, CollabTiming, DeriveHook, PersistedHook } from "./options";
-import type { CollabPersistence, StoredDocument } from "./persistence";
+import type { CollabLimits, CollabLog, CollabTiming, DeriveHook, PersistedHook, QuietHook } from "./options";
+import { WriteRefused, type CollabPersistence, type StoredDocument } from "./persistence";
 import { Presence } from "./presence";
 import { syncStep1Frame, syncStep2Frame, updateFrame } from "./protocol";
+import { encodeAccessMessage, type ReadOnlyReason } from "./access-message";
 import { encodeSavedMessage } from "./saved-message";
+import { checkUpdates, countNodes } from "./update-check";
 
 /** What a room needs from the server that loaded it. */
 export interface RoomContext {
@@ -18,6 +20,8 @@ export interface RoomContext {
   timing: CollabTiming;
   onDerive?: DeriveHook;
   onPersisted?: PersistedHook;
+  onQuiet?: QuietHook;
+  presenceColors?: readonly string[];
 }
 
 /** Per-room figures for `CollabServer.stats()`. */
@@ -29,10 +33,20 @@ export interface RoomStats {
 }
 
 interface PendingWrite {
-  connection: Connection;
+  /** null: a change the server made itself (`applyServerChange`), acknowledged to nobody. */
+  connection: Connection | null;
   /** null: nothing to store (empty update), only to acknowledge in order. */
   update: Uint8Array | null;
+  /** The update decoded, for the check against the document before it is stored. */
+  decoded?: ReturnType<typeof Y.decodeUpdate>;
+  /** Who the log row is attributed to, for a server change. */
+  userId?: string;
+  /** Settled once a server change is committed and applied (or could not be stored). */
+  done?: { resolve: () => void; reject: (error: unknown) => void };
 }
+
+/** Transaction origin of changes the server makes itself (a restored version). */
+export const SERVER_ORIGIN = "server";
 
 // Transaction origin of updates read from the log (written by another instance).
 const REMOTE = "remote";
@@ -53,6 +67,8 @@ export class Room {
   private logRows: number;
   /** Encoded size of `doc` when last measured, plus the size of every update since (an overestimate). */
   private sizeEstimate: number;
+  /** Shared types (nodes) in `doc` when last counted, plus those created since (an overestimate). */
+  private nodeEstimate: number;
   /** Bytes of updates queued for the log, not yet in `doc`. */
   private pendingBytes = 0;
   private destroyed = false;
@@ -63,16 +79,26 @@ export class Room {
     (error) => this.ctx.log.error({ documentId: this.documentId, err: error }, "collab: write batch failed"),
   );
   private readonly derive: DebouncedTask | null;
+  /** `onQuiet`, a quiet period after the last change made here; and who made changes since it last ran. */
+  private readonly quiet: DebouncedTask | null;
+  private readonly editorsSinceQuiet = new Set<string>();
+  /**
+   * Why the persistence last refused this document's writes (signed or archived after its writers
+   * were authorised), until a writer joins or is made writable again: meanwhile client writes are
+   * dropped before they are checked — they build on the refused ones, which the document lacks.
+   */
+  private refused: ReadOnlyReason | null = null;
 
   constructor(
     readonly documentId: string,
     stored: StoredDocument,
     private readonly ctx: RoomContext,
   ) {
-    for (const update of stored.updates) this.applySafely(update, null);
+    this.applyStored(stored.updates, null);
     this.lastSeq = this.readSeq = stored.lastSeq;
     this.logRows = stored.logRows;
     this.sizeEstimate = Y.encodeStateAsUpdate(this.doc).length;
+    this.nodeEstimate = countNodes(this.doc);
     this.presence = new Presence(this.doc, ctx.limits, (frame) => {
       for (const c of this.connections) c.send(frame);
     });
@@ -83,17 +109,75 @@ export class Room {
           ctx.log.error({ documentId, err: error }, "collab: onDerive failed"),
         )
       : null;
+    const onQuiet = ctx.onQuiet;
+    this.quiet = onQuiet
+      ? new DebouncedTask(
+          () => {
+            const editors = [...this.editorsSinceQuiet];
+            this.editorsSinceQuiet.clear();
+            return onQuiet(documentId, this.doc, { editors });
+          },
+          ctx.timing.quietMs,
+          Number.POSITIVE_INFINITY,
+          (error) => ctx.log.error({ documentId, err: error }, "collab: onQuiet failed"),
+        )
+      : null;
     if (this.logRows >= ctx.limits.compactAfterUpdates) this.compactSoon();
+  }
+
+  /**
+   * A change made by the server (e.g. restoring a version): `change` runs in one Yjs transaction on a
+   * copy of the document, and the resulting update takes the write path of any client's — committed
+   * to the log in order with the others, then applied and broadcast to every connection.
+   */
+  applyServerChange(change: (doc: Y.Doc) => void, userId: string): Promise<void> {
+    const copy = new Y.Doc();
+    const made: { update?: Uint8Array } = {};
+    try {
+      Y.applyUpdate(copy, Y.encodeStateAsUpdate(this.doc));
+      // Exactly what the transaction changed (Yjs emits nothing for a transaction that changed nothing).
+      copy.on("update", (u: Uint8Array) => (made.update = u));
+      copy.transact(() => change(copy), SERVER_ORIGIN);
+    } finally {
+      copy.destroy();
+    }
+    const update = made.update;
+    if (!update) return Promise.resolve();
+    if (!this.fits(update.length)) return Promise.reject(new Error("the change would make the document too large"));
+    this.sizeEstimate += update.length;
+    this.pendingBytes += update.length;
+    return new Promise((resolve, reject) => this.writes.push({ connection: null, update, userId, done: { resolve, reject } }));
   }
 
   /** Starts serving a connection: our state vector (writers only), current presence, then its frames. */
   add(connection: Connection): void {
+    this.pickColor(connection);
     this.connections.add(connection);
+    // Authorised as a writer just now: the document's state was checked afresh (and is again at append).
+    if (!connection.readOnly) this.refused = null;
     // Read-only clients get no sync step 1, so they have no reason to send a step 2 we would drop.
     if (!connection.readOnly) connection.send(syncStep1Frame(this.doc));
+    else connection.send(encodeAccessMessage({ readOnly: true, reason: connection.identity.readOnlyReason ?? "role" }));
     const presence = this.presence.allStatesFrame();
     if (presence) connection.send(presence);
     connection.attach((frame) => this.receive(connection, frame));
+  }
+
+  /** The user's colour in this document: the one their other connections have, else their own unless another user has it. */
+  private pickColor(connection: Connection): void {
+    const others = [...this.connections];
+    const same = others.find((c) => c.user.userId === connection.user.userId);
+    if (same) return void (connection.user.color = same.user.color);
+    const taken = new Set(others.map((c) => c.user.color));
+    if (!taken.has(connection.user.color)) return;
+    const free = this.ctx.presenceColors?.find((color) => !taken.has(color));
+    if (free) connection.user.color = free;
+  }
+
+  /** A read-only connection may write again: ask it for what it has that we lack. */
+  becameWritable(connection: Connection): void {
+    this.refused = null;
+    if (this.connections.has(connection)) connection.send(syncStep1Frame(this.doc));
   }
 
   /** Forgets a connection and withdraws its presence; returns how many remain. */
@@ -114,6 +198,7 @@ export class Room {
     await this.remoteReads;
     await this.compacting;
     await this.derive?.flush();
+    await this.quiet?.flush();
     await this.compactNow();
     this.destroy();
   }
@@ -126,6 +211,7 @@ export class Room {
   private destroy(): void {
     this.destroyed = true;
     this.derive?.cancel();
+    this.quiet?.cancel();
     this.doc.off("update", this.onDocUpdate);
     this.presence.destroy();
     this.doc.destroy();
@@ -153,6 +239,9 @@ export class Room {
       case "update":
         if (!connection.charge()) return;
         if (connection.readOnly) {
+          // Counted as handled, so acknowledgements stay in step with the client's count should the
+          // connection become writable again; it is then asked (sync step 1) for what it has.
+          connection.updatesAcknowledged++;
           this.ctx.log.debug({ documentId: this.documentId, userId: connection.identity.userId }, "collab: dropped update of a read-only connection");
           return;
         }
@@ -181,7 +270,7 @@ export class Room {
     if (!this.fits(update.length)) return connection.close(CloseCodes.DocumentTooLarge, `${update.length} more bytes`);
     this.sizeEstimate += update.length;
     this.pendingBytes += update.length;
-    this.writes.push({ connection, update });
+    this.writes.push({ connection, update, decoded });
   }
 
   private fits(bytes: number): boolean {
@@ -194,6 +283,14 @@ export class Room {
 
   /** Commits one batch (group commit), then applies, broadcasts and acknowledges it in order. */
   private async commit(batch: PendingWrite[]): Promise<void> {
+    if (this.refused) return this.dropRefused(batch, new WriteRefused(this.documentId, this.refused));
+    const screened = this.screen(batch);
+    // Some update of the batch was refused as part of it: each is checked on its own, in order.
+    if (!screened) {
+      for (const w of batch) await this.commit([w]);
+      return;
+    }
+    batch = screened;
     const rows = batch.filter((w): w is PendingWrite & { update: Uint8Array } => w.update !== null);
     let seqs: number[] = [];
     for (const w of rows) this.pendingBytes -= w.update.length;
@@ -201,20 +298,32 @@ export class Room {
       try {
         seqs = await this.ctx.persistence.append(
           this.documentId,
-          rows.map((w) => ({ update: w.update, userId: w.connection.identity.userId })),
+          rows.map((w) => ({ update: w.update, userId: w.connection?.identity.userId ?? w.userId ?? "" })),
         );
       } catch (error) {
+        if (error instanceof WriteRefused) {
+          this.refuseWriters(error.reason);
+          return this.dropRefused(batch, error);
+        }
         this.ctx.log.error({ documentId: this.documentId, err: error }, "collab: could not store updates");
         // Their clients still hold the changes and resend them after reconnecting.
-        for (const w of batch) w.connection.close(CloseCodes.Unavailable, "could not store update");
+        for (const w of batch) w.connection?.close(CloseCodes.Unavailable, "could not store update");
+        for (const w of batch) w.done?.reject(error);
         return;
       }
     }
-    for (const w of rows) this.applySafely(w.update, w.connection);
+    for (const w of rows) {
+      this.applySafely(w.update, w.connection ?? SERVER_ORIGIN);
+      const editor = w.connection?.identity.userId ?? w.userId;
+      if (editor) this.editorsSinceQuiet.add(editor);
+      this.quiet?.touch();
+    }
     this.lastSeq = Math.max(this.lastSeq, ...seqs);
     this.logRows += rows.length;
     const acknowledged = new Set<Connection>();
     for (const w of batch) {
+      w.done?.resolve();
+      if (!w.connection) continue;
       w.connection.updatesAcknowledged++;
       acknowledged.add(w.connection);
     }
@@ -229,6 +338,34 @@ export class Room {
       }
     }
     if (this.logRows >= this.ctx.limits.compactAfterUpdates) this.compactSoon();
+  }
+
+  /**
+   * The document was signed or archived after these writers were authorised (the persistence checks
+   * under a lock at append time): nothing was stored, so nothing is applied or broadcast. Their updates
+   * count as handled, as a read-only connection's do, without a "saved"; the sockets are read-only
+   * now (`refuseWriters`) and the editors discard the refused edits.
+   */
+  private dropRefused(batch: PendingWrite[], error: WriteRefused): void {
+    this.ctx.log.info({ documentId: this.documentId, writes: batch.length, reason: error.reason }, "collab: dropped updates to a document that can no longer be written");
+    for (const w of batch) {
+      w.done?.reject(error);
+      if (w.connection) w.connection.updatesAcknowledged++;
+    }
+  }
+
+  /**
+   * Turns this document's writers read-only at once, told why (the access message), as the access
+   * watcher does a moment later (which then finds nothing to change); their later updates are dropped.
+   */
+  private refuseWriters(reason: ReadOnlyReason): void {
+    this.refused = reason;
+    for (const c of this.connections) {
+      if (c.readOnly) continue;
+      c.readOnly = true;
+      c.identity.readOnlyReason = reason;
+      c.send(encodeAccessMessage({ readOnly: true, reason }));
+    }
   }
 
   private compactSoon(): void {
@@ -255,10 +392,8 @@ export class Room {
     }
     if (this.destroyed) return;
     // Our own rows come back too; applying them again changes nothing and broadcasts nothing.
-    for (const update of stored.updates) {
-      this.applySafely(update, REMOTE);
-      this.sizeEstimate += update.length;
-    }
+    this.applyStored(stored.updates, REMOTE);
+    for (const update of stored.updates) this.sizeEstimate += update.length;
     this.readSeq = Math.max(this.readSeq, stored.lastSeq);
     this.lastSeq = Math.max(this.lastSeq, stored.lastSeq);
   }
@@ -269,6 +404,72 @@ export class Room {
     this.derive?.touch();
   };
 
+  /**
+   * Checks the clients' updates of a batch against the document before anything is stored: an
+   * update whose dependencies the document lacks, that breaks the content limits or would make
+   * Yjs's conflict resolution slow (`update-check.ts`) closes its connection and is never stored.
+   * Returns the batch without refused writes, or null when the batch as a whole failed and its
+   * writes must be checked one at a time.
+   */
+  private screen(batch: PendingWrite[]): PendingWrite[] | null {
+    const checked = batch.filter((w) => w.update !== null && w.connection !== null && w.decoded);
+    if (checked.length === 0) return batch;
+    const { limits } = this.ctx;
+    const budget = (): number => {
+      if (this.nodeEstimate >= limits.maxContentNodes) this.nodeEstimate = countNodes(this.doc);
+      return limits.maxContentNodes - this.nodeEstimate;
+    };
+    const verdict = checkUpdates(
+      this.doc,
+      checked.map((w) => w.decoded!),
+      { maxContentDepth: limits.maxContentDepth, maxNewNodes: budget(), maxIntegrationSteps: limits.maxIntegrationSteps, allowedRoots: limits.allowedRoots },
+    );
+    if (verdict.ok) {
+      // Two updates of one batch holding the same clocks: each is stored as what the document lacks, in turn.
+      if (checked.length > 1 && overlapping(checked.map((w) => w.decoded!))) return null;
+      this.nodeEstimate += verdict.newNodes;
+      for (const w of checked) this.storeOnlyWhatIsNew(w);
+      return batch;
+    }
+    if (batch.length > 1) return null;
+    const [w] = checked;
+    this.pendingBytes -= w.update!.length;
+    const code = verdict.kind === "dependencies" ? CloseCodes.MissingDependencies : CloseCodes.ContentLimit;
+    this.ctx.log.warn({ documentId: this.documentId, userId: w.connection!.identity.userId, bytes: w.update!.length, refused: verdict.kind, detail: verdict.detail }, "collab: refused an update");
+    w.connection!.close(code, verdict.detail);
+    return [];
+  }
+
+  /**
+   * Reduces an update that repeats clocks the document holds to what it lacks (`Y.diffUpdate`): Yjs
+   * ignores repeated clocks, so the log must not keep them — a forged repeat with other content would
+   * win when rows are merged (`Y.mergeUpdates` keeps the longer struct) and the stored document would
+   * differ from the one everybody was sent.
+   */
+  private storeOnlyWhatIsNew(w: PendingWrite): void {
+    const repeats = w.decoded!.structs.some((s) => s.id.clock < Y.getState(this.doc.store, s.id.client));
+    if (!repeats || !w.update) return;
+    const lacking = Y.diffUpdate(w.update, Y.encodeStateVector(this.doc));
+    this.pendingBytes -= w.update.length - lacking.length;
+    w.update = lacking;
+  }
+
+  /**
+   * Applies stored rows merged into one update (`Y.mergeUpdates`, one integration instead of one
+   * per row); should the merge fail, row by row, skipping what cannot be read.
+   */
+  private applyStored(updates: Uint8Array[], origin: unknown): void {
+    if (updates.length === 0) return;
+    let merged: Uint8Array | null = null;
+    try {
+      merged = updates.length === 1 ? updates[0] : Y.mergeUpdates(updates);
+    } catch (error) {
+      this.ctx.log.error({ documentId: this.documentId, err: error }, "collab: could not merge stored updates, applying them one by one");
+    }
+    if (merged) return this.applySafely(merged, origin);
+    for (const update of updates) this.applySafely(update, origin);
+  }
+
   private applySafely(update: Uint8Array, origin: unknown): void {
     try {
       Y.applyUpdate(this.doc, update, origin);
@@ -276,6 +477,26 @@ export class Room {
       this.ctx.log.error({ documentId: this.documentId, err: error }, "collab: could not apply a stored update");
     }
   }
+}
+
+/** Whether two of the updates hold structs of one client with overlapping clocks. */
+function overlapping(updates: ReturnType<typeof Y.decodeUpdate>[]): boolean {
+  const ranges = new Map<number, [number, number][]>();
+  for (const u of updates) {
+    const own = new Map<number, [number, number]>();
+    for (const s of u.structs) {
+      const r = own.get(s.id.client);
+      if (r) r[1] = Math.max(r[1], s.id.clock + s.length);
+      else own.set(s.id.client, [s.id.clock, s.id.clock + s.length]);
+    }
+    for (const [client, [from, to]] of own) {
+      const seen = ranges.get(client) ?? [];
+      if (seen.some(([a, b]) => from < b && a < to)) return true;
+      seen.push([from, to]);
+      ranges.set(client, seen);
+    }
+  }
+  return false;
 }
 
 function errorMessage(error: unknown): string {

@@ -25,3 +25,44 @@ export class TokenBucket {
     return true;
   }
 }
+
+/**
+ * Token buckets shared by key: one per user over all of that user's connections, so opening more
+ * sockets buys no more rate. A key's bucket is dropped a window after its last holder let go (it is
+ * full again by then, so reconnecting earns nothing).
+ */
+export class SharedBuckets {
+  private readonly entries = new Map<string, { bucket: TokenBucket; holders: number; drop?: NodeJS.Timeout }>();
+
+  constructor(
+    private readonly capacity: number,
+    private readonly windowMs: number,
+  ) {}
+
+  /** The key's bucket, held until `release(key)`. */
+  hold(key: string): TokenBucket {
+    let entry = this.entries.get(key);
+    if (!entry) {
+      entry = { bucket: new TokenBucket(this.capacity, this.windowMs), holders: 0 };
+      this.entries.set(key, entry);
+    }
+    clearTimeout(entry.drop);
+    entry.drop = undefined;
+    entry.holders++;
+    return entry.bucket;
+  }
+
+  release(key: string): void {
+    const entry = this.entries.get(key);
+    if (!entry || --entry.holders > 0) return;
+    entry.drop = setTimeout(() => {
+      if (entry.holders === 0 && this.entries.get(key) === entry) this.entries.delete(key);
+    }, this.windowMs);
+    entry.drop.unref();
+  }
+
+  /** Keys with a bucket (for tests and stats). */
+  get size(): number {
+    return this.entries.size;
+  }
+}

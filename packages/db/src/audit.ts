@@ -8,6 +8,8 @@ export const AUDIT_ACTIONS = [
   "member.roleChanged",
   "member.removed",
   "member.left",
+  "member.approverNamed",
+  "member.approverUnnamed",
   "invitation.revoked",
   "space.created",
   "space.updated",
@@ -24,6 +26,23 @@ export const AUDIT_ACTIONS = [
   "document.archived",
   "document.restored",
   "document.statusChanged",
+  "document.versionSaved",
+  "document.versionRestored",
+  "document.approvalRequested",
+  "document.approved",
+  "document.changesRequested",
+  "document.signed",
+  "document.amended",
+  "document.typeChanged",
+  "document.languageChanged",
+  "document.exported",
+  "activity.added",
+  "activity.updated",
+  "activity.removed",
+  "activity.overviewExported",
+  "network.requested",
+  "network.memberAccepted",
+  "network.memberDeclined",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -66,4 +85,10 @@ export async function tenantAudit(sql: Queryable, tenantId: string, limit = 200)
 /** A space's events, newest first. */
 export async function spaceAudit(sql: Queryable, spaceId: string, limit = 200): Promise<AuditEvent[]> {
   return sql<AuditEvent[]>`${selectEvents(sql)} where e.space_id = ${spaceId} order by e.at desc, e.id desc limit ${limit}`;
+}
+
+/** The events of several spaces (those whose audit log the caller may show), newest first. */
+export async function spacesAudit(sql: Queryable, spaceIds: readonly string[], limit = 10): Promise<AuditEvent[]> {
+  if (!spaceIds.length) return [];
+  return sql<AuditEvent[]>`${selectEvents(sql)} where e.space_id = any(${[...spaceIds]}::uuid[]) order by e.at desc, e.id desc limit ${limit}`;
 }

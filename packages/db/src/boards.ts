@@ -1,6 +1,7 @@
 import { generateKeyBetween } from "fractional-indexing";
-import { DEFAULT_AREAS, type ColumnKind } from "@twinning/domain";
+import { DEFAULT_AREAS, isUuid, type ColumnKind } from "@twinning/domain";
 import type { Queryable } from "./client";
+import { peopleOfSpace } from "./spaces";
 
 /** Channel on which board changes are announced to every instance (and from there to browsers). */
 export const BOARD_CHANNEL = "twinning_board";
@@ -55,9 +56,16 @@ export async function listBoards(sql: Queryable, spaceId: string): Promise<(Boar
     from boards b where b.space_id = ${spaceId} order by b.created_at`;
 }
 
-export async function findBoard(sql: Queryable, boardId: string): Promise<Board | undefined> {
-  const [board] = await sql<Board[]>`select * from boards where id = ${boardId}`;
+/** A board, found only in the space it is asked for in. */
+export async function findBoard(sql: Queryable, spaceId: string, boardId: string): Promise<Board | undefined> {
+  const [board] = await sql<Board[]>`select * from boards where id = ${boardId} and space_id = ${spaceId}`;
   return board;
+}
+
+/** A column, found only on the board it is asked for on. */
+export async function findColumn(sql: Queryable, boardId: string, columnId: string): Promise<Column | undefined> {
+  const [column] = await sql<Column[]>`select id, board_id, title, kind, position from board_columns where id = ${columnId} and board_id = ${boardId}`;
+  return column;
 }
 
 /** A board with the default columns (their titles in the creator's language). */
@@ -104,20 +112,20 @@ export async function cardsByIds(sql: Queryable, boardId: string, ids: string[])
     join cards c2 on c2.id = x.id`;
 }
 
-export async function findCard(sql: Queryable, cardId: string): Promise<(Card & { deletedAt: Date | null; spaceId: string }) | undefined> {
+/** A card (live or removed), found only on the board it is asked for on. */
+export async function findCard(sql: Queryable, boardId: string, cardId: string): Promise<(Card & { deletedAt: Date | null; spaceId: string }) | undefined> {
   const [card] = await sql<(Card & { deletedAt: Date | null; spaceId: string })[]>`
-    select x.*, c2.deleted_at, b.space_id from (${cardSelect(sql)} where c.id = ${cardId}) x
+    select x.*, c2.deleted_at, b.space_id from (${cardSelect(sql)} where c.id = ${cardId} and c.board_id = ${boardId}) x
     join cards c2 on c2.id = x.id join boards b on b.id = x.board_id`;
   return card;
 }
 
 export type CardProblem = "columnGone" | "assigneeNotInSpace" | "leadNotInSpace" | "cardNotFound";
 
-/** Checks that assignees take part in the space and the lead tenant is one of its tenants. */
-export function checkCardPeople(
-  fields: Pick<CardFields, "assignees" | "leadTenantId">,
-  space: { people: { userId: string }[]; tenants: { id: string }[] },
-): CardProblem | null {
+/** Assignees must take part in the card's space and the lead tenant be one of its tenants (ids from a request). */
+async function checkCardPeople(tx: Queryable, board: BoardRef, fields: Pick<CardFields, "assignees" | "leadTenantId">): Promise<CardProblem | null> {
+  if (!fields.assignees.length && !fields.leadTenantId) return null;
+  const space = await peopleOfSpace(tx, board.spaceId);
   const people = new Set(space.people.map((p) => p.userId));
   if (fields.assignees.some((a) => !people.has(a))) return "assigneeNotInSpace";
   if (fields.leadTenantId && !space.tenants.some((t) => t.id === fields.leadTenantId)) return "leadNotInSpace";
@@ -131,34 +139,43 @@ async function lockBoard(tx: Queryable, boardId: string): Promise<void> {
 
 export async function createCard(
   tx: Queryable,
-  input: CardFields & { boardId: string; columnId?: string; actorId: string },
+  input: CardFields & { board: BoardRef; columnId?: string; actorId: string },
 ): Promise<{ ok: true; card: { id: string } } | { ok: false; error: CardProblem }> {
-  await lockBoard(tx, input.boardId);
-  const columns = await columnsOf(tx, input.boardId);
+  const boardId = input.board.id;
+  const problem = await checkCardPeople(tx, input.board, input);
+  if (problem) return { ok: false, error: problem };
+  await lockBoard(tx, boardId);
+  // The column must be one of this board's (a column id from another board is "gone").
+  const columns = await columnsOf(tx, boardId);
   const column = input.columnId ? columns.find((c) => c.id === input.columnId) : columns[0];
   if (!column) return { ok: false, error: "columnGone" };
   const [last] = await tx<{ position: string }[]>`
     select position from cards where column_id = ${column.id} and deleted_at is null order by position desc limit 1`;
-  const [card] = await tx<{ id: string; spaceId: string }[]>`
+  const [card] = await tx<{ id: string }[]>`
     insert into cards (board_id, column_id, position, title, description, lead_tenant_id, start_date, due_date, area, created_by)
-    values (${input.boardId}, ${column.id}, ${generateKeyBetween(last?.position ?? null, null)}, ${input.title}, ${input.description},
+    values (${boardId}, ${column.id}, ${generateKeyBetween(last?.position ?? null, null)}, ${input.title}, ${input.description},
             ${input.leadTenantId ?? null}, ${input.startDate ?? null}, ${input.dueDate ?? null}, ${input.area ?? null}, ${input.actorId})
-    returning id, (select space_id from boards where id = ${input.boardId}) as space_id`;
-  for (const userId of new Set(input.assignees)) await tx`insert into card_assignees (card_id, user_id) values (${card.id}, ${userId})`;
+    returning id`;
+  await setAssignees(tx, card.id, input.assignees);
   await cardEvent(tx, card.id, input.actorId, "created", { title: input.title, column: column.title });
-  await announce(tx, card.spaceId, input.boardId, [card.id]);
+  await announce(tx, input.board.spaceId, boardId, [card.id]);
   return { ok: true, card: { id: card.id } };
 }
 
-export async function updateCard(tx: Queryable, input: CardFields & { cardId: string; actorId: string }): Promise<void> {
-  const before = await findCard(tx, input.cardId);
-  if (!before) return;
+export async function updateCard(
+  tx: Queryable,
+  input: CardFields & { board: BoardRef; cardId: string; actorId: string },
+): Promise<{ ok: true } | { ok: false; error: CardProblem }> {
+  const before = await findCard(tx, input.board.id, input.cardId);
+  if (!before || before.deletedAt) return { ok: false, error: "cardNotFound" };
+  const problem = await checkCardPeople(tx, input.board, input);
+  if (problem) return { ok: false, error: problem };
   await tx`
     update cards set title = ${input.title}, description = ${input.description}, lead_tenant_id = ${input.leadTenantId ?? null},
       start_date = ${input.startDate ?? null}, due_date = ${input.dueDate ?? null}, area = ${input.area ?? null}, updated_at = now()
-    where id = ${input.cardId}`;
+    where id = ${input.cardId} and board_id = ${input.board.id}`;
   await tx`delete from card_assignees where card_id = ${input.cardId}`;
-  for (const userId of new Set(input.assignees)) await tx`insert into card_assignees (card_id, user_id) values (${input.cardId}, ${userId})`;
+  await setAssignees(tx, input.cardId, input.assignees);
   const changed = (["title", "description", "leadTenantId", "startDate", "dueDate", "area"] as const).filter(
     (field) => (before[field] ?? "") !== (input[field] ?? ""),
   );
@@ -166,6 +183,18 @@ export async function updateCard(tx: Queryable, input: CardFields & { cardId: st
   if (assigneesChanged) changed.push("assignees" as never);
   if (changed.length) await cardEvent(tx, input.cardId, input.actorId, "updated", { fields: changed.join(",") });
   await announce(tx, before.spaceId, before.boardId, [input.cardId]);
+  return { ok: true };
+}
+
+/** The board a command acts on, as the caller authorised it. */
+export interface BoardRef {
+  id: string;
+  spaceId: string;
+}
+
+async function setAssignees(tx: Queryable, cardId: string, assignees: string[]): Promise<void> {
+  const rows = [...new Set(assignees)].map((userId) => ({ cardId, userId }));
+  if (rows.length) await tx`insert into card_assignees ${tx(rows)}`;
 }
 
 /**
@@ -174,82 +203,91 @@ export async function updateCard(tx: Queryable, input: CardFields & { cardId: st
  */
 export async function moveCard(
   tx: Queryable,
-  input: { cardId: string; columnId: string; afterId?: string; actorId: string },
+  input: { board: BoardRef; cardId: string; columnId: string; afterId?: string; actorId: string },
 ): Promise<{ ok: true } | { ok: false; error: CardProblem }> {
-  const [card] = await tx<{ boardId: string; columnId: string; spaceId: string }[]>`
-    select c.board_id, c.column_id, b.space_id from cards c join boards b on b.id = c.board_id where c.id = ${input.cardId} and c.deleted_at is null`;
+  const board = input.board;
+  await lockBoard(tx, board.id);
+  const [card] = await tx<{ columnId: string }[]>`
+    select column_id from cards where id = ${input.cardId} and board_id = ${board.id} and deleted_at is null`;
   if (!card) return { ok: false, error: "cardNotFound" };
-  await lockBoard(tx, card.boardId);
-  const [column] = await tx<Column[]>`select * from board_columns where id = ${input.columnId} and board_id = ${card.boardId}`;
+  const column = await findColumn(tx, board.id, input.columnId);
   if (!column) return { ok: false, error: "columnGone" };
   const siblings = await tx<{ id: string; position: string }[]>`
     select id, position from cards where column_id = ${column.id} and deleted_at is null and id <> ${input.cardId} order by position`;
   const index = input.afterId ? siblings.findIndex((s) => s.id === input.afterId) : -1;
+  if (input.afterId && index < 0) return { ok: false, error: "cardNotFound" };
   const before = index >= 0 ? siblings[index].position : null;
   const after = siblings[index + 1]?.position ?? null;
-  await tx`update cards set column_id = ${column.id}, position = ${generateKeyBetween(before, after)}, updated_at = now() where id = ${input.cardId}`;
+  await tx`
+    update cards set column_id = ${column.id}, position = ${generateKeyBetween(before, after)}, updated_at = now()
+    where id = ${input.cardId} and board_id = ${board.id}`;
   if (card.columnId !== column.id) await cardEvent(tx, input.cardId, input.actorId, "moved", { column: column.title });
-  await announce(tx, card.spaceId, card.boardId, [input.cardId]);
+  await announce(tx, board.spaceId, board.id, [input.cardId]);
   return { ok: true };
 }
 
 /** Removes a card, keeping a tombstone so documents that link to it can say so. */
-export async function deleteCard(tx: Queryable, input: { cardId: string; actorId: string }): Promise<void> {
-  const [card] = await tx<{ boardId: string; spaceId: string }[]>`
-    update cards c set deleted_at = now() from boards b where c.id = ${input.cardId} and b.id = c.board_id returning c.board_id, b.space_id`;
-  if (!card) return;
+export async function deleteCard(tx: Queryable, input: { board: BoardRef; cardId: string; actorId: string }): Promise<boolean> {
+  const [card] = await tx`
+    update cards set deleted_at = now() where id = ${input.cardId} and board_id = ${input.board.id} and deleted_at is null returning id`;
+  if (!card) return false;
   await cardEvent(tx, input.cardId, input.actorId, "deleted", {});
-  await announce(tx, card.spaceId, card.boardId, [input.cardId]);
+  await announce(tx, input.board.spaceId, input.board.id, [input.cardId]);
+  return true;
 }
 
-export async function addColumn(tx: Queryable, input: { boardId: string; title: string }): Promise<void> {
-  await lockBoard(tx, input.boardId);
-  const [last] = await tx<{ position: string }[]>`select position from board_columns where board_id = ${input.boardId} order by position desc limit 1`;
-  await tx`insert into board_columns (board_id, title, position) values (${input.boardId}, ${input.title}, ${generateKeyBetween(last?.position ?? null, null)})`;
-  await announceBoard(tx, input.boardId);
+export async function addColumn(tx: Queryable, input: { board: BoardRef; title: string }): Promise<void> {
+  const boardId = input.board.id;
+  await lockBoard(tx, boardId);
+  const [last] = await tx<{ position: string }[]>`select position from board_columns where board_id = ${boardId} order by position desc limit 1`;
+  await tx`insert into board_columns (board_id, title, position) values (${boardId}, ${input.title}, ${generateKeyBetween(last?.position ?? null, null)})`;
+  await announce(tx, input.board.spaceId, boardId, []);
 }
 
-export async function renameColumn(tx: Queryable, input: { columnId: string; title: string }): Promise<void> {
-  const [column] = await tx<{ boardId: string }[]>`update board_columns set title = ${input.title} where id = ${input.columnId} returning board_id`;
-  if (column) await announceBoard(tx, column.boardId);
+/** Column commands act only on a column of the board they are given: another board's column is not found (false). */
+export async function renameColumn(tx: Queryable, input: { board: BoardRef; columnId: string; title: string }): Promise<boolean> {
+  const [column] = await tx`update board_columns set title = ${input.title} where id = ${input.columnId} and board_id = ${input.board.id} returning id`;
+  if (column) await announce(tx, input.board.spaceId, input.board.id, []);
+  return Boolean(column);
 }
 
 /** Moves a column one place left (-1) or right (+1). */
-export async function shiftColumn(tx: Queryable, input: { columnId: string; by: -1 | 1 }): Promise<void> {
-  const [column] = await tx<Column[]>`select * from board_columns where id = ${input.columnId}`;
-  if (!column) return;
-  await lockBoard(tx, column.boardId);
-  const columns = await columnsOf(tx, column.boardId);
-  const i = columns.findIndex((c) => c.id === column.id);
+export async function shiftColumn(tx: Queryable, input: { board: BoardRef; columnId: string; by: -1 | 1 }): Promise<boolean> {
+  const boardId = input.board.id;
+  await lockBoard(tx, boardId);
+  const columns = await columnsOf(tx, boardId);
+  const i = columns.findIndex((c) => c.id === input.columnId);
+  if (i < 0) return false;
   const j = i + input.by;
-  if (j < 0 || j >= columns.length) return;
+  if (j < 0 || j >= columns.length) return true;
   const [lo, hi] = input.by < 0 ? [columns[j - 1]?.position ?? null, columns[j].position] : [columns[j].position, columns[j + 1]?.position ?? null];
-  await tx`update board_columns set position = ${generateKeyBetween(lo, hi)} where id = ${column.id}`;
-  await announceBoard(tx, column.boardId);
+  await tx`update board_columns set position = ${generateKeyBetween(lo, hi)} where id = ${input.columnId} and board_id = ${boardId}`;
+  await announce(tx, input.board.spaceId, boardId, []);
+  return true;
 }
 
 /** Removes a column after moving its cards to the end of another column of the same board. */
-export async function removeColumn(tx: Queryable, input: { columnId: string; moveTo: string; actorId: string }): Promise<{ ok: boolean }> {
-  const [column] = await tx<Column[]>`select * from board_columns where id = ${input.columnId}`;
-  if (!column || input.moveTo === input.columnId) return { ok: false };
-  await lockBoard(tx, column.boardId);
-  const [target] = await tx<Column[]>`select * from board_columns where id = ${input.moveTo} and board_id = ${column.boardId}`;
-  if (!target) return { ok: false };
-  const cards = await tx<{ id: string }[]>`select id from cards where column_id = ${column.id} order by position`;
+export async function removeColumn(tx: Queryable, input: { board: BoardRef; columnId: string; moveTo: string; actorId: string }): Promise<{ ok: boolean }> {
+  const boardId = input.board.id;
+  if (input.moveTo === input.columnId) return { ok: false };
+  await lockBoard(tx, boardId);
+  const [column, target] = await Promise.all([findColumn(tx, boardId, input.columnId), findColumn(tx, boardId, input.moveTo)]);
+  if (!column || !target) return { ok: false };
+  const cards = await tx<{ id: string }[]>`select id from cards where column_id = ${column.id} and board_id = ${boardId} order by position`;
   const [last] = await tx<{ position: string }[]>`select position from cards where column_id = ${target.id} and deleted_at is null order by position desc limit 1`;
   let position = last?.position ?? null;
   for (const card of cards) {
     position = generateKeyBetween(position, null);
-    await tx`update cards set column_id = ${target.id}, position = ${position} where id = ${card.id}`;
+    await tx`update cards set column_id = ${target.id}, position = ${position} where id = ${card.id} and board_id = ${boardId}`;
   }
-  await tx`delete from board_columns where id = ${column.id}`;
-  await announceBoard(tx, column.boardId);
+  await tx`delete from board_columns where id = ${column.id} and board_id = ${boardId}`;
+  await announce(tx, input.board.spaceId, boardId, []);
   return { ok: true };
 }
 
-export async function setAreas(tx: Queryable, input: { boardId: string; areas: string[] }): Promise<void> {
-  await tx`update boards set areas = ${input.areas} where id = ${input.boardId}`;
-  await announceBoard(tx, input.boardId);
+export async function setAreas(tx: Queryable, input: { board: BoardRef; areas: string[] }): Promise<void> {
+  await tx`update boards set areas = ${input.areas} where id = ${input.board.id} and space_id = ${input.board.spaceId}`;
+  await announce(tx, input.board.spaceId, input.board.id, []);
 }
 
 export interface ChecklistItem {
@@ -262,6 +300,13 @@ export async function checklistOf(sql: Queryable, cardId: string): Promise<Check
   return sql<ChecklistItem[]>`select id, text, done from card_checklist where card_id = ${cardId} order by position`;
 }
 
+/** A checklist item, found only on the card it is asked for on. */
+export async function findChecklistItem(sql: Queryable, cardId: string, itemId: string): Promise<(ChecklistItem & { cardId: string }) | undefined> {
+  const [item] = await sql<(ChecklistItem & { cardId: string })[]>`select id, card_id, text, done from card_checklist where id = ${itemId} and card_id = ${cardId}`;
+  return item;
+}
+
+/** Card commands below take the card the caller authorised (its id, already scoped to its board). */
 export async function addChecklistItem(tx: Queryable, input: { cardId: string; text: string; actorId: string }): Promise<void> {
   await tx`
     insert into card_checklist (card_id, text, position)
@@ -270,12 +315,13 @@ export async function addChecklistItem(tx: Queryable, input: { cardId: string; t
   await announceCard(tx, input.cardId);
 }
 
-export async function toggleChecklistItem(tx: Queryable, input: { cardId: string; itemId: string; done: boolean; actorId: string }): Promise<void> {
+export async function toggleChecklistItem(tx: Queryable, input: { cardId: string; itemId: string; done: boolean; actorId: string }): Promise<boolean> {
   const [item] = await tx<{ text: string }[]>`
     update card_checklist set done = ${input.done} where id = ${input.itemId} and card_id = ${input.cardId} returning text`;
-  if (!item) return;
+  if (!item) return false;
   await cardEvent(tx, input.cardId, input.actorId, input.done ? "checked" : "unchecked", { text: item.text });
   await announceCard(tx, input.cardId);
+  return true;
 }
 
 export interface Comment {
@@ -357,6 +403,16 @@ export interface CardSummary {
   spaceId: string;
 }
 
+/** Live cards of a space whose title contains `query`, most recently changed first (for "link a card"). */
+export async function findCardIds(sql: Queryable, spaceId: string, query: string, limit = 20): Promise<string[]> {
+  const pattern = `%${query.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const rows = await sql<{ id: string }[]>`
+    select c.id from cards c join boards b on b.id = c.board_id
+    where b.space_id = ${spaceId} and c.deleted_at is null and c.title ilike ${pattern}
+    order by c.updated_at desc limit ${limit}`;
+  return rows.map((r) => r.id);
+}
+
 export async function cardSummaries(sql: Queryable, ids: string[]): Promise<CardSummary[]> {
   if (!ids.length) return [];
   return sql<CardSummary[]>`
@@ -372,7 +428,9 @@ export async function cardSummaries(sql: Queryable, ids: string[]): Promise<Card
  * Replaces a document's links with those found in its current content (system work, no user), and
  * announces the cards whose backlinks changed so open card pages update.
  */
-export async function replaceDocumentLinks(tx: Queryable, documentId: string, links: { cardId: string; context: string }[]): Promise<void> {
+export async function replaceDocumentLinks(tx: Queryable, documentId: string, allLinks: { cardId: string; context: string }[]): Promise<void> {
+  // Card ids come from document content, which any editor shapes: a malformed one is skipped, not sent to SQL.
+  const links = allLinks.filter((l) => isUuid(l.cardId));
   const before = await tx<{ cardId: string }[]>`delete from document_card_links where document_id = ${documentId} returning card_id`;
   // Only cards of the document's own space count: a link to another space's card (typed into the Yjs
   // state by hand) must not put this document on that card's backlinks.
@@ -400,11 +458,6 @@ async function cardEvent(tx: Queryable, cardId: string, actorId: string, action:
 /** Tells every instance (delivered on commit) that cards of a board changed. */
 async function announce(tx: Queryable, spaceId: string, boardId: string, cardIds: string[]): Promise<void> {
   await tx`select pg_notify(${BOARD_CHANNEL}, ${JSON.stringify({ spaceId, boardId, cardIds })})`;
-}
-
-async function announceBoard(tx: Queryable, boardId: string): Promise<void> {
-  const [board] = await tx<{ spaceId: string }[]>`select space_id from boards where id = ${boardId}`;
-  if (board) await announce(tx, board.spaceId, boardId, []);
 }
 
 async function announceCard(tx: Queryable, cardId: string): Promise<void> {

@@ -6,11 +6,12 @@ export type TransactionSql = postgres.TransactionSql<{}>;
 export type Queryable = Sql | TransactionSql;
 
 /** One postgres.js pool. Column names stay snake_case in SQL and are mapped to camelCase in JS. */
-export function createSql(url: string, options: { max?: number } = {}): Sql {
+export function createSql(url: string, options: { max?: number; system?: boolean } = {}): Sql {
   return postgres(url, {
     max: options.max ?? 10,
     transform: postgres.camel,
     onnotice: () => {},
-    connection: { application_name: "twinning" },
+    // A system pool marks every connection `app.system` from its start (see `Database.system`).
+    connection: options.system ? { application_name: "twinning-system", "app.system": "on" } : { application_name: "twinning" },
   });
 }

@@ -1,6 +1,7 @@
 import { createSql, type Sql, type TransactionSql } from "./client";
 import { startEmbedded, type EmbeddedCluster } from "./embedded";
 import { migrate } from "./migrate";
+import { searchLocaleWarning } from "./search";
 
 /** The role the app connects as: owns no table, has no BYPASSRLS (created by migration 00003). */
 export const APP_ROLE = "twinning_app";
@@ -8,6 +9,13 @@ export const APP_ROLE = "twinning_app";
 export interface Database {
   /** The app's pool, connected as twinning_app: row-level security applies to everything it does. */
   sql: Sql;
+  /**
+   * The system path: the app role with `app.system` set on every connection, which the row-level
+   * security policies let through. Only for work that acts for no single user and has authorised its
+   * caller itself — the collaboration server's persistence (every socket passed the permission
+   * policy before it reads or writes a byte). Never for serving a request.
+   */
+  system: Sql;
   /** The owner's pool (migrations, demo loading, maintenance); never used to serve requests. */
   owner: Sql;
   /** True when this process started its own embedded PostgreSQL (DATABASE_URL unset). */
@@ -44,16 +52,21 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
   const owner = createSql(url, { max: 3 });
   try {
     await migrate(owner, log);
+    const warning = await searchLocaleWarning(owner);
+    if (warning) log(warning);
     const password = options.appPassword ?? DEFAULT_APP_PASSWORD;
     if (!options.appUrl) await setAppRolePassword(owner, password);
-    const sql = createSql(options.appUrl ?? appUrlFor(url, password));
+    const appUrl = options.appUrl ?? appUrlFor(url, password);
+    const sql = createSql(appUrl);
+    const system = createSql(appUrl, { max: 10, system: true });
     await sql`select 1`;
     return {
       sql,
+      system,
       owner,
       embedded: Boolean(cluster),
       async close() {
-        await Promise.all([sql.end({ timeout: 5 }), owner.end({ timeout: 5 })]);
+        await Promise.all([sql.end({ timeout: 5 }), system.end({ timeout: 5 }), owner.end({ timeout: 5 })]);
         await cluster?.stop();
       },
     };

@@ -1,6 +1,9 @@
 import type { DocumentStatus, DocumentType, Locale } from "@twinning/domain";
 import { recordAudit } from "./audit";
 import { replaceDocumentLinks } from "./boards";
+import { updateThreadAnchors } from "./comments";
+import { saveSearchBlocks } from "./search";
+import { announceAccess } from "./access";
 import type { Queryable, Sql } from "./client";
 
 export interface DocumentRow {
@@ -29,7 +32,7 @@ export interface DocumentFilter {
   type?: DocumentType;
   status?: DocumentStatus;
   language?: Locale;
-  /** List archived documents instead of current ones. */
+  /** List archived documents too (marked as such), not only current ones. */
   archived?: boolean;
 }
 
@@ -47,8 +50,9 @@ export async function createDocument(
   return doc;
 }
 
-export async function findDocument(sql: Queryable, id: string): Promise<DocumentRow | undefined> {
-  const [doc] = await sql<DocumentRow[]>`select * from documents where id = ${id}`;
+/** A document, found only in the space it is asked for in. */
+export async function findDocument(sql: Queryable, spaceId: string, id: string): Promise<DocumentRow | undefined> {
+  const [doc] = await sql<DocumentRow[]>`select * from documents where id = ${id} and space_id = ${spaceId}`;
   return doc;
 }
 
@@ -59,27 +63,54 @@ export async function listDocuments(sql: Queryable, spaceId: string, filter: Doc
            d.last_edited_by, d.last_edited_at, d.derived_title, u.name as last_editor_name
     from documents d left join users u on u.id = d.last_edited_by
     where d.space_id = ${spaceId}
-      and ${filter.archived ? sql`d.archived_at is not null` : sql`d.archived_at is null`}
+      ${filter.archived ? sql`` : sql`and d.archived_at is null`}
       ${filter.type ? sql`and d.type = ${filter.type}` : sql``}
       ${filter.status ? sql`and d.status = ${filter.status}` : sql``}
       ${filter.language ? sql`and d.language = ${filter.language}` : sql``}
     order by coalesce(d.last_edited_at, d.created_at) desc`;
 }
 
-export async function renameDocument(tx: Queryable, input: { documentId: string; title: string; actorId: string }): Promise<void> {
-  const [doc] = await tx<DocumentRow[]>`update documents set title = ${input.title} where id = ${input.documentId} returning *`;
-  await recordAudit(tx, { actorId: input.actorId, spaceId: doc.spaceId, action: "document.renamed", details: { title: doc.title } });
+/** The document a command acts on, as the caller authorised it. */
+export interface DocumentRef {
+  id: string;
+  spaceId: string;
 }
 
-export async function setDocumentArchived(tx: Queryable, input: { documentId: string; archived: boolean; actorId: string }): Promise<void> {
+export async function renameDocument(tx: Queryable, input: { doc: DocumentRef; title: string; actorId: string }): Promise<void> {
+  const [doc] = await tx<DocumentRow[]>`update documents set title = ${input.title} where id = ${input.doc.id} and space_id = ${input.doc.spaceId} returning *`;
+  if (doc) await recordAudit(tx, { actorId: input.actorId, spaceId: doc.spaceId, action: "document.renamed", details: { title: doc.title } });
+}
+
+export async function setDocumentArchived(tx: Queryable, input: { doc: DocumentRef; archived: boolean; actorId: string }): Promise<void> {
   const [doc] = await tx<DocumentRow[]>`
-    update documents set archived_at = ${input.archived ? new Date() : null} where id = ${input.documentId} returning *`;
+    update documents set archived_at = ${input.archived ? new Date() : null} where id = ${input.doc.id} and space_id = ${input.doc.spaceId} returning *`;
+  if (!doc) return;
   await recordAudit(tx, { actorId: input.actorId, spaceId: doc.spaceId, action: input.archived ? "document.archived" : "document.restored", details: { title: doc.title } });
+  await announceDocumentAccess(tx, input.doc);
 }
 
-export async function setDocumentStatus(tx: Queryable, input: { documentId: string; status: DocumentStatus; actorId: string }): Promise<void> {
-  const [doc] = await tx<DocumentRow[]>`update documents set status = ${input.status} where id = ${input.documentId} returning *`;
+export async function setDocumentStatus(tx: Queryable, input: { doc: DocumentRef; status: DocumentStatus; actorId: string }): Promise<void> {
+  const [doc] = await tx<DocumentRow[]>`update documents set status = ${input.status} where id = ${input.doc.id} and space_id = ${input.doc.spaceId} returning *`;
+  if (!doc) return;
   await recordAudit(tx, { actorId: input.actorId, spaceId: doc.spaceId, action: "document.statusChanged", details: { title: doc.title, status: input.status } });
+  await announceDocumentAccess(tx, input.doc);
+}
+
+/** A document's type (agreement, minutes, …), within the space it was authorised in. */
+export async function setDocumentType(tx: Queryable, input: { doc: DocumentRef; type: DocumentType; actorId: string }): Promise<void> {
+  const [doc] = await tx<DocumentRow[]>`update documents set type = ${input.type} where id = ${input.doc.id} and space_id = ${input.doc.spaceId} returning *`;
+  if (doc) await recordAudit(tx, { actorId: input.actorId, spaceId: doc.spaceId, action: "document.typeChanged", details: { title: doc.title, type: input.type } });
+}
+
+/** The language a document is written in (its text's `lang`, its templates), within the space it was authorised in. */
+export async function setDocumentLanguage(tx: Queryable, input: { doc: DocumentRef; language: Locale; actorId: string }): Promise<void> {
+  const [doc] = await tx<DocumentRow[]>`update documents set language = ${input.language} where id = ${input.doc.id} and space_id = ${input.doc.spaceId} returning *`;
+  if (doc) await recordAudit(tx, { actorId: input.actorId, spaceId: doc.spaceId, action: "document.languageChanged", details: { title: doc.title, language: input.language } });
+}
+
+/** Open editors are authorised afresh on commit (read-only once signed or archived). */
+function announceDocumentAccess(tx: Queryable, doc: DocumentRef): Promise<void> {
+  return announceAccess(tx, { spaceId: doc.spaceId, documentId: doc.id });
 }
 
 /**
@@ -93,7 +124,7 @@ export function asSystem<T>(sql: Sql, fn: (tx: Queryable) => Promise<T>): Promis
   }) as Promise<T>;
 }
 
-/** Stores what was derived from a document's content: title, plain text, outline and card links. */
+/** Stores what was derived from a document's content: title, plain text, outline, card links, which comment threads keep their text, the search index of its blocks. */
 export async function saveDerived(
   sql: Sql,
   input: {
@@ -102,6 +133,10 @@ export async function saveDerived(
     plainText: string;
     outline: { level: number; text: string }[];
     links: { cardId: string; context: string }[];
+    /** Comment threads whose marks are in the text. */
+    commentThreadIds: string[];
+    /** The text blocks, for search (left as they are when absent). */
+    blocks?: { index: number; text: string }[];
   },
 ): Promise<void> {
   await asSystem(sql, async (tx) => {
@@ -109,11 +144,28 @@ export async function saveDerived(
       update documents set derived_title = ${input.title}, plain_text = ${input.plainText}, outline = ${tx.json(input.outline)}
       where id = ${input.documentId}`;
     await replaceDocumentLinks(tx, input.documentId, input.links);
+    await updateThreadAnchors(tx, { documentId: input.documentId, present: input.commentThreadIds });
+    if (input.blocks) await saveSearchBlocks(tx, { documentId: input.documentId, blocks: input.blocks });
   });
 }
 
 export async function recordEdit(sql: Sql, input: { documentId: string; userId: string }): Promise<void> {
   await asSystem(sql, (tx) => tx`update documents set last_edited_by = ${input.userId}, last_edited_at = now() where id = ${input.documentId}`);
+}
+
+/**
+ * A document's committed Yjs state — its snapshot, then its remaining log rows — in one statement, so
+ * a compaction committing meanwhile cannot hide rows. Read as the user: row-level security lets only
+ * those who see the document read it.
+ */
+export async function documentUpdates(sql: Queryable, documentId: string): Promise<Uint8Array[]> {
+  const rows = await sql<{ data: Uint8Array }[]>`
+    select data from (
+      select 0 as part, last_seq as seq, state as data from document_snapshots where document_id = ${documentId}
+      union all
+      select 1, seq, update from document_updates where document_id = ${documentId}
+    ) x order by part, seq`;
+  return rows.map((r) => r.data);
 }
 
 /** What the collaboration server needs to authorise a socket: the document's space and state. */

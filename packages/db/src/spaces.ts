@@ -11,7 +11,9 @@ import {
   type TenantKind,
   type TenantRole,
 } from "@twinning/domain";
+import { announceAccess } from "./access";
 import { recordAudit } from "./audit";
+import { announceInvitationChange } from "./inbox";
 import type { Queryable } from "./client";
 
 export interface Space {
@@ -106,7 +108,7 @@ export async function setArchived(tx: Queryable, input: { spaceId: string; archi
     spaceId: space.id,
     action: input.archived ? "space.archived" : "space.restored",
   });
-  await announceAccessChange(tx, space.id);
+  await announceAccess(tx, { spaceId: space.id });
 }
 
 /** The partners of a space with their tenants' names, kinds and countries. */
@@ -137,9 +139,24 @@ export async function participantsOf(sql: Queryable, spaceId: string): Promise<P
     order by tenant_name, name`;
 }
 
+/** Who may be assigned on a space's cards (people taking part) and which tenants may lead (host and active partners). */
+export async function peopleOfSpace(sql: Queryable, spaceId: string) {
+  const [participants, partners, [host]] = await Promise.all([
+    participantsOf(sql, spaceId),
+    partnersOf(sql, spaceId),
+    sql<{ id: string; name: string }[]>`select t.id, t.name from spaces s join tenants t on t.id = s.host_tenant_id where s.id = ${spaceId}`,
+  ]);
+  const tenants = [...(host ? [{ id: host.id, name: host.name }] : []), ...partners.filter((p) => p.status === "active").map((p) => ({ id: p.tenantId, name: p.name }))];
+  // One entry per person (someone in two participating tenants appears once).
+  const people = [...new Map(participants.map((p) => [p.userId, { userId: p.userId, name: p.name, tenantId: p.tenantId, tenantName: p.tenantName }])).values()];
+  return { people, tenants };
+}
+
 export interface SpaceListing extends Space {
   hostName: string;
   access: SpaceAccess;
+  /** The facts the policy decided `access` from, for asking it about other actions in the space. */
+  facts: SpaceFacts;
 }
 
 /** The spaces a user can open, with their access, newest first. */
@@ -163,7 +180,7 @@ export async function spacesForActor(sql: Queryable, actor: Actor): Promise<Spac
       partners: partners.map((p) => ({ ...p, expiresAt: new Date(p.expiresAt) })),
     };
     const access = spaceAccess(actor, facts);
-    if (access) listings.push({ ...row, access });
+    if (access) listings.push({ ...row, access, facts });
   }
   return listings;
 }
@@ -220,6 +237,7 @@ export async function invitePartner(
     action: "partner.invited",
     details: { partner: tenant.name, role: input.role },
   });
+  await announceInvitationChange(tx, tenant.id);
   return { ok: true, tenantName: tenant.name };
 }
 
@@ -237,6 +255,7 @@ export async function respondToPartnerInvitation(
     spaceId: input.spaceId,
     action: input.accept ? "partner.accepted" : "partner.declined",
   });
+  await announceInvitationChange(tx, input.tenantId);
 }
 
 /**
@@ -259,7 +278,9 @@ export async function endPartnership(
     action: input.by === "host" ? "partner.removed" : "partner.left",
     details: { partner: tenant?.name ?? "" },
   });
-  await announceAccessChange(tx, input.spaceId);
+  await announceAccess(tx, { spaceId: input.spaceId });
+  // An invitation withdrawn no longer waits in the tenant's admins' inboxes.
+  await announceInvitationChange(tx, input.tenantId);
 }
 
 /** A partner's admins choose who of their members take part: everyone, or the listed users. */
@@ -283,20 +304,23 @@ export async function chooseMembers(
     action: "partner.membersChosen",
     details: { selection: input.selection, count: String(input.userIds.length) },
   });
-  await announceAccessChange(tx, input.spaceId);
+  await announceAccess(tx, { spaceId: input.spaceId });
   return { ok: true };
 }
 
-/** Tenants matching a name or slug, for the host's partner search. */
-export async function searchTenants(sql: Queryable, query: string, limit = 10): Promise<{ slug: string; name: string; kind: TenantKind; country: string }[]> {
-  const pattern = `%${query.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+/**
+ * Tenants matching a name or slug, for the host's partner search, with what tells two of one name apart:
+ * short name, kind, country and how many members each has (a count only; memberships stay private).
+ */
+export async function searchTenants(
+  sql: Queryable,
+  query: string,
+  limit = 10,
+): Promise<{ slug: string; name: string; kind: TenantKind; country: string; memberCount: number }[]> {
+  const q = query.normalize("NFC");
+  const pattern = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
   return sql`
-    select slug, name, kind, country from tenants
+    select slug, name, kind, country, coalesce(app_tenant_member_count(id), 0) as member_count from tenants
     where name ilike ${pattern} or slug ilike ${pattern}
-    order by (lower(name) = lower(${query}) or slug = lower(${query})) desc, name limit ${limit}`;
-}
-
-/** Tells every instance that access to a space changed (delivered on commit). */
-async function announceAccessChange(tx: Queryable, spaceId: string): Promise<void> {
-  await tx`select pg_notify(${ACCESS_CHANNEL}, ${JSON.stringify({ spaceId })})`;
+    order by (lower(name) = lower(${q}) or slug = lower(${q})) desc, name, slug limit ${limit}`;
 }

@@ -5,6 +5,7 @@ import {
   type TenantKind,
   type TenantRole,
 } from "@twinning/domain";
+import { announceAccess } from "./access";
 import { recordAudit } from "./audit";
 import type { Queryable } from "./client";
 
@@ -68,6 +69,90 @@ export async function networkMembersOf(sql: Queryable, tenantId: string): Promis
     where n.network_id = ${tenantId} order by t.name`;
 }
 
+export interface NetworkRequest {
+  networkId: string;
+  memberId: string;
+  /** The other side: the member tenant (for the network's admins) or the network (for the member's). */
+  slug: string;
+  name: string;
+  kind: TenantKind;
+  country: Country;
+  createdAt: Date;
+}
+
+/** Requests to be listed as members of this network, for its admins to answer (row-level security shows them only to admins). */
+export async function networkRequestsTo(sql: Queryable, networkId: string): Promise<NetworkRequest[]> {
+  return sql<NetworkRequest[]>`
+    select r.network_id, r.member_id, t.slug, t.name, t.kind, t.country, r.created_at
+    from network_membership_requests r join tenants t on t.id = r.member_id
+    where r.network_id = ${networkId} order by r.created_at`;
+}
+
+/** The networks this tenant has asked to be listed in and that have not answered yet. */
+export async function networkRequestsFrom(sql: Queryable, memberId: string): Promise<NetworkRequest[]> {
+  return sql<NetworkRequest[]>`
+    select r.network_id, r.member_id, t.slug, t.name, t.kind, t.country, r.created_at
+    from network_membership_requests r join tenants t on t.id = r.network_id
+    where r.member_id = ${memberId} order by r.created_at`;
+}
+
+/** The networks this tenant is listed as a member of. */
+export async function networksOf(sql: Queryable, memberId: string): Promise<Tenant[]> {
+  return sql<Tenant[]>`
+    select t.* from network_members n join tenants t on t.id = n.network_id
+    where n.member_id = ${memberId} order by t.name`;
+}
+
+export type RequestNetworkError = "networkNotFound" | "notANetwork" | "ownNetwork" | "alreadyNetworkMember" | "alreadyRequested";
+
+/**
+ * The member tenant's admins ask to be listed as a member of a network (found by its short name). The
+ * network's admins answer; until then nothing is listed.
+ */
+export async function requestNetworkMembership(
+  tx: Queryable,
+  input: { memberId: string; networkSlug: string; actorId: string },
+): Promise<{ ok: true; network: Tenant } | { ok: false; error: RequestNetworkError }> {
+  const [network] = await tx<Tenant[]>`select * from tenants where slug = ${input.networkSlug}`;
+  if (!network) return { ok: false, error: "networkNotFound" };
+  if (network.kind !== "network") return { ok: false, error: "notANetwork" };
+  if (network.id === input.memberId) return { ok: false, error: "ownNetwork" };
+  const [listed] = await tx`select 1 from network_members where network_id = ${network.id} and member_id = ${input.memberId}`;
+  if (listed) return { ok: false, error: "alreadyNetworkMember" };
+  const [created] = await tx`
+    insert into network_membership_requests (network_id, member_id, requested_by)
+    values (${network.id}, ${input.memberId}, ${input.actorId})
+    on conflict do nothing returning 1`;
+  if (!created) return { ok: false, error: "alreadyRequested" };
+  await recordAudit(tx, { actorId: input.actorId, tenantId: input.memberId, action: "network.requested", details: { network: network.name } });
+  return { ok: true, network };
+}
+
+/**
+ * The network's admins accept (the member is listed) or decline a request; the request goes either way.
+ * False when this network has no request from that tenant.
+ */
+export async function answerNetworkRequest(
+  tx: Queryable,
+  input: { networkId: string; memberId: string; accept: boolean; actorId: string },
+): Promise<boolean> {
+  const [request] = await tx<{ name: string }[]>`
+    select t.name from network_membership_requests r join tenants t on t.id = r.member_id
+    where r.network_id = ${input.networkId} and r.member_id = ${input.memberId}`;
+  if (!request) return false;
+  if (input.accept) {
+    await tx`insert into network_members (network_id, member_id) values (${input.networkId}, ${input.memberId}) on conflict do nothing`;
+  }
+  await tx`delete from network_membership_requests where network_id = ${input.networkId} and member_id = ${input.memberId}`;
+  await recordAudit(tx, {
+    actorId: input.actorId,
+    tenantId: input.networkId,
+    action: input.accept ? "network.memberAccepted" : "network.memberDeclined",
+    details: { member: request.name },
+  });
+  return true;
+}
+
 export type CreateTenantResult = { ok: true; tenant: Tenant } | { ok: false; error: "slugTaken" | "parentNotFound" };
 
 /** Creates a tenant with `ownerId` as its owner and makes it the owner's current tenant. */
@@ -127,5 +212,7 @@ export async function changeMember(
     const action = input.actorId === input.targetId ? "member.left" : "member.removed";
     await recordAudit(tx, { ...audit, action, details: { member: target.name } });
   }
+  // Their open sockets and streams are re-checked (demoted, removed or left).
+  await announceAccess(tx, { userId: input.targetId, tenantId: input.tenantId });
   return null;
 }

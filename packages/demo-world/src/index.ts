@@ -1,9 +1,15 @@
 import { readFileSync } from "node:fs";
 import { hashPassword } from "@twinning/auth";
 import { generateNKeysBetween } from "fractional-indexing";
-import { bulletList, heading, jsonToYUpdate, paragraph, table, text, type DocJSON } from "@twinning/editor";
+import { bulletList, deriveFromNode, editorSchema, heading, jsonToYUpdate, paragraph, table, text, type DocJSON } from "@twinning/editor";
 import type { Locale, SpaceColor, SpaceIcon, SpaceRole, TenantKind } from "@twinning/domain";
-import type { Sql, TransactionSql } from "@twinning/db";
+import { saveSearchBlocks, type Sql, type TransactionSql } from "@twinning/db";
+import { loadDemoComments } from "./comments";
+import { loadDemoSignatures } from "./signatures";
+import { loadDemoVersions } from "./versions";
+import { loadDemoActivities } from "./activities";
+
+export { ACTIVITY_SPACE, ACTIVITY_SPACE_AREAS, sourceActivities, type SourceActivity } from "./activities";
 
 /** The demo world: organisations, partnerships, activities and documents drawn from the two source reports. */
 
@@ -15,6 +21,8 @@ export interface Organisation {
   parent: string | null;
   members: string[] | null;
   description_da: string | null;
+  /** The Chinese name of a Chinese organisation (search finds it by either name). */
+  name_zh?: string;
 }
 
 const dataFile = (name: string) => new URL(`../data/${name}`, import.meta.url);
@@ -128,18 +136,18 @@ export const DOCUMENT_BOARDS: Record<string, string> = {
 };
 
 /**
- * A source document as editor content: its title, each section's heading, bullets and table, and its
- * tasks as a list in which each item links its card on the board.
+ * A source document as editor content: each section's heading, bullets and table, and its tasks as a
+ * list in which each item links its card on the board (the title is the document's, shown as the page's heading).
  */
 export function documentContent(doc: SourceDocument, cardIds: string[] = []): DocJSON {
   const tasks = doc.tasks.map((task, i) => ({
     type: "listItem",
-    content: [{ type: "paragraph", content: [...text(`${task.title_da} `), ...(cardIds[i] ? [{ type: "cardLink", attrs: { cardId: cardIds[i] } }] : [])] }],
+    // The card link shows the card's title (and column, lead, due date): the title again as text would say it twice.
+    content: [{ type: "paragraph", content: cardIds[i] ? [{ type: "cardLink", attrs: { cardId: cardIds[i] } }] : text(task.title_da) }],
   }));
   return {
     type: "doc",
     content: [
-      heading(1, doc.title_da),
       ...doc.sections.flatMap((section) => [
         heading(2, section.heading),
         ...(section.bullets?.length ? [bulletList(section.bullets)] : []),
@@ -167,9 +175,9 @@ export async function loadDemoWorld(sql: Sql, log: (m: string) => void = () => {
   await sql.begin(async (tx) => {
     for (const o of organisations) {
       await tx`
-        insert into tenants (slug, name, kind, country, description)
-        values (${o.slug}, ${o.name}, ${o.kind}, ${o.country}, ${o.description_da})
-        on conflict (slug) do nothing`;
+        insert into tenants (slug, name, kind, country, description, name_zh)
+        values (${o.slug}, ${o.name}, ${o.kind}, ${o.country}, ${o.description_da}, ${o.name_zh ?? null})
+        on conflict (slug) do update set name_zh = excluded.name_zh where tenants.name_zh is null and excluded.name_zh is not null`;
     }
     for (const o of organisations.filter((o) => o.parent)) {
       await tx`
@@ -233,11 +241,18 @@ export async function loadDemoWorld(sql: Sql, log: (m: string) => void = () => {
       const [row] = await tx<{ id: string }[]>`
         insert into documents (space_id, type, title, language, template, derived_title)
         values (${space.id}, ${doc.type}, ${doc.title_da}, 'da', ${doc.slug}, ${doc.title_da}) returning id`;
-      await tx`insert into document_snapshots (document_id, state, last_seq) values (${row.id}, ${Buffer.from(jsonToYUpdate(documentContent(doc, cardIds)))}, 0)`;
+      const content = documentContent(doc, cardIds);
+      await tx`insert into document_snapshots (document_id, state, last_seq) values (${row.id}, ${Buffer.from(jsonToYUpdate(content))}, 0)`;
+      // Searchable from the start (later the collaboration server's derive step keeps it up).
+      await saveSearchBlocks(tx, { documentId: row.id, blocks: deriveFromNode(editorSchema.nodeFromJSON(content)).blocks });
       for (const [ordinal, cardId] of cardIds.entries()) {
         await tx`insert into document_card_links (document_id, card_id, ordinal, context) values (${row.id}, ${cardId}, ${ordinal}, 'Opgaver')`;
       }
     }
+    await loadDemoVersions(tx);
+    await loadDemoSignatures(tx);
+    await loadDemoComments(tx);
+    await loadDemoActivities(tx);
   });
   log(`demo world loaded: ${organisations.length} organisations, ${DEMO_USER_TENANTS.length} demo users, ${DEMO_SPACES.length} spaces`);
 }

@@ -18,12 +18,44 @@ import {
  * (namespace `errors`), translated where they are shown.
  */
 
-const trimmed = (max: number) =>
-  z
-    .string({ error: "required" })
-    .trim()
-    .min(1, { error: "required" })
-    .max(max, { error: "tooLong" });
+/** PostgreSQL text cannot hold NUL: a value with one is refused with a message instead of failing the query. */
+const NUL = /\u0000/;
+/** A text field that refuses NUL (every free-text field of a form). */
+export const withoutNul = (schema: z.ZodString) => schema.refine((s) => !NUL.test(s), { error: "textControl" });
+
+export const trimmed = (max: number) =>
+  withoutNul(
+    z
+      .string({ error: "required" })
+      .trim()
+      .min(1, { error: "required" })
+      // The limit is in the message: the field does not cut what is typed or pasted.
+      .max(max, { error: `tooLongMax|${JSON.stringify({ max })}` }),
+  );
+
+/** Bidirectional controls (embeddings, overrides, isolates, marks): invisible, they make one name look like another. */
+const BIDI_CONTROLS = /[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/u;
+const CONTROL_CHARACTERS = /\p{Cc}/u;
+/** Something a reader sees: a letter, digit, punctuation or symbol (not only spaces or zero-width characters). */
+const VISIBLE = /[\p{L}\p{N}\p{P}\p{S}]/u;
+
+/**
+ * A tenant's name, as created or renamed: NFC-normalised (so "Ø" typed two ways is one name), trimmed;
+ * bidirectional controls, control characters and names of nothing visible are refused with a message.
+ */
+export const tenantName = z
+  .string({ error: "required" })
+  .transform((s) => s.normalize("NFC"))
+  .pipe(
+    z
+      .string()
+      .trim()
+      .min(1, { error: "required", abort: true })
+      .max(LIMITS.tenantNameLength, { error: "tooLong" })
+      .refine((s) => !BIDI_CONTROLS.test(s), { error: "nameBidi", abort: true })
+      .refine((s) => !CONTROL_CHARACTERS.test(s), { error: "nameControl", abort: true })
+      .refine((s) => VISIBLE.test(s), { error: "nameInvisible" }),
+  );
 
 export const email = z
   .string({ error: "required" })
@@ -66,12 +98,24 @@ export const slug = z
   .max(LIMITS.slugLength, { error: "tooLong" })
   .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, { error: "slugInvalid" });
 
+/**
+ * A short name for web addresses suggested from a name: Danish letters spelled out (æ → ae, ø → oe,
+ * å → aa), other accents dropped, anything else a hyphen. Empty when the name has no Latin letters or
+ * digits (a Chinese name): then it is typed.
+ */
+export function slugify(name: string): string {
+  const spelled = name.toLowerCase().replace(/æ/g, "ae").replace(/ø/g, "oe").replace(/å/g, "aa");
+  const plain = spelled.normalize("NFD").replace(/\p{M}/gu, "");
+  const slug = plain.replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "");
+  return slug.slice(0, LIMITS.slugLength).replace(/-+$/, "");
+}
+
 export const createTenantSchema = z.object({
-  name: trimmed(LIMITS.tenantNameLength),
+  name: tenantName,
   slug,
   kind: z.enum(TENANT_KINDS, { error: "required" }),
   country: z.enum(COUNTRIES, { error: "required" }),
-  parentSlug: z.string().trim().optional(),
+  parentSlug: slug.optional().or(z.literal("").transform(() => undefined)),
 });
 
 export const inviteSchema = z.object({
@@ -80,28 +124,40 @@ export const inviteSchema = z.object({
   role: z.enum(TENANT_ROLES, { error: "required" }),
 });
 
-export const changeRoleSchema = z.object({
-  intent: z.literal("changeRole"),
-  userId: z.string().min(1),
-  role: z.enum(TENANT_ROLES, { error: "required" }),
-});
+const REDIRECT_BASE = "http://twinning.invalid";
 
-export const removeMemberSchema = z.object({ intent: z.literal("removeMember"), userId: z.string().min(1) });
-export const revokeInvitationSchema = z.object({ intent: z.literal("revokeInvitation"), invitationId: z.uuid() });
-
-/** Only same-site relative paths are followed after log-in (no open redirects). */
+/**
+ * Where to go after log-in, sign-up or a language switch: only a path on this site, else `fallback`.
+ * The target must be a plain path (`/…`) that resolves, relative to the site, to the site's own origin,
+ * and neither it nor its percent-decoded form may hold a backslash, a tab, a newline or any other
+ * control character, or start with `//` — browsers drop tabs and newlines from URLs and read `\` as `/`,
+ * so `/<tab>/evil.example` or `/\evil.example` would otherwise leave the site. Returns the normalised path.
+ */
 export function safeRedirect(to: unknown, fallback = "/"): string {
-  if (typeof to !== "string" || !to.startsWith("/") || to.startsWith("//") || to.startsWith("/\\")) return fallback;
-  return to;
+  if (typeof to !== "string" || to.length > 2048) return fallback;
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(to);
+  } catch {
+    return fallback;
+  }
+  const plainPath = (s: string) => s.startsWith("/") && !s.startsWith("//") && !/[\\\u0000-\u001f\u007f-\u009f]/.test(s);
+  if (!plainPath(to) || !plainPath(decoded)) return fallback;
+  let url: URL;
+  try {
+    url = new URL(to, REDIRECT_BASE);
+  } catch {
+    return fallback;
+  }
+  if (url.origin !== REDIRECT_BASE) return fallback;
+  return `${url.pathname}${url.search}${url.hash}`;
 }
-
-export const switchTenantSchema = z.object({ tenantId: z.uuid(), redirectTo: z.string().optional() });
 
 const checkbox = z.preprocess((v) => v === "on" || v === "true" || v === true, z.boolean());
 
 export const spaceFields = {
   title: trimmed(LIMITS.spaceTitleLength),
-  purpose: z.string().trim().max(LIMITS.descriptionLength, { error: "tooLong" }).optional(),
+  purpose: withoutNul(z.string().trim().max(LIMITS.descriptionLength, { error: "tooLong" })).optional(),
   color: z.enum(SPACE_COLORS, { error: "required" }),
   icon: z.enum(SPACE_ICONS, { error: "required" }),
 };
@@ -115,12 +171,6 @@ export const invitePartnerSchema = z.object({
   role: z.enum(SPACE_ROLES, { error: "required" }),
 });
 
-export const chooseMembersSchema = z.object({
-  intent: z.literal("choose"),
-  selection: z.enum(["all", "chosen"], { error: "required" }),
-  userIds: z.array(z.string().min(1)).max(500).optional().default([]),
-});
-
 export const createDocumentSchema = z.object({
   template: z.enum(DOCUMENT_TEMPLATES, { error: "required" }),
   title: trimmed(LIMITS.documentTitleLength),
@@ -129,7 +179,6 @@ export const createDocumentSchema = z.object({
 });
 
 export const renameDocumentSchema = z.object({ intent: z.literal("rename"), title: trimmed(LIMITS.documentTitleLength) });
-export const documentStatusSchema = z.object({ intent: z.literal("status"), status: z.enum(DOCUMENT_STATUSES, { error: "required" }) });
 export const documentFilterSchema = z.object({
   type: z.enum(DOCUMENT_TYPES).optional().catch(undefined),
   status: z.enum(DOCUMENT_STATUSES).optional().catch(undefined),
@@ -149,22 +198,14 @@ export const createBoardSchema = z.object({ intent: z.literal("createBoard"), ti
 export const cardSchema = z
   .object({
     title: trimmed(LIMITS.cardTitleLength),
-    description: z.string().max(LIMITS.descriptionLength, { error: "tooLong" }).optional().default(""),
+    description: withoutNul(z.string().max(LIMITS.descriptionLength, { error: "tooLong" })).optional().default(""),
     leadTenantId: z.uuid().optional().or(z.literal("").transform(() => undefined)),
     startDate: isoDate,
     dueDate: isoDate,
-    area: z.string().trim().max(40).optional().or(z.literal("").transform(() => undefined)),
+    area: withoutNul(z.string().trim().max(40)).optional().or(z.literal("").transform(() => undefined)),
     assignees: z.array(z.string().min(1)).max(50).optional().default([]),
   })
   .refine((card) => !card.startDate || !card.dueDate || card.startDate <= card.dueDate, { error: "dueBeforeStart", path: ["dueDate"] });
-
-export const moveCardSchema = z.object({
-  intent: z.literal("move"),
-  cardId: z.uuid(),
-  columnId: z.uuid({ error: "columnGone" }),
-  /** The card it should follow in the target column (none: first). */
-  afterId: z.uuid().optional().or(z.literal("").transform(() => undefined)),
-});
 
 export const columnSchema = z.object({ title: trimmed(LIMITS.columnTitleLength) });
 export const commentSchema = z.object({ body: trimmed(LIMITS.commentLength) });

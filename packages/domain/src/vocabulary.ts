@@ -34,6 +34,8 @@ export type SpaceIcon = (typeof SPACE_ICONS)[number];
 
 export const DOCUMENT_TYPES = ["agreement", "mou", "action_plan", "exchange_programme", "strategy", "minutes", "report", "note"] as const;
 export type DocumentType = (typeof DOCUMENT_TYPES)[number];
+/** The types whose page shows the approval flow from the start; any other document may start it from its "⋯" menu. */
+export const APPROVAL_DOCUMENT_TYPES: readonly DocumentType[] = ["agreement", "mou"];
 
 /** A document's life: draft → in review → approved → signed (signed documents are locked). */
 export const DOCUMENT_STATUSES = ["draft", "in_review", "approved", "signed"] as const;
@@ -53,8 +55,20 @@ export function colorFor(userId: string): string {
   return PRESENCE_COLORS[hash % PRESENCE_COLORS.length];
 }
 
+/** Two letters for an avatar: of the first and last word, skipping emoji and signs (digits count). */
+export function initialsOf(name: string): string {
+  const letter = /[\p{L}\p{N}]/u;
+  const words = name.trim().split(/\s+/).map((word) => [...word].find((c) => letter.test(c)) ?? "").filter(Boolean);
+  if (words.length > 1) return (words[0] + words[words.length - 1]).toUpperCase();
+  return [...name].filter((c) => letter.test(c)).slice(0, 2).join("").toUpperCase() || "?";
+}
+
 /** Default area labels of a board (editable per board); from the seed report's activity overview. */
 export const DEFAULT_AREAS = ["overall", "business", "soil", "education", "school", "culture", "resources"] as const;
+
+/** Kinds of activity in a space's yearly activity overview (as the seed report's tables list them). */
+export const ACTIVITY_KINDS = ["meeting", "visit_in", "visit_out", "delegation", "conference", "exchange", "milestone", "other"] as const;
+export type ActivityKind = (typeof ACTIVITY_KINDS)[number];
 
 export const COLUMN_KINDS = ["open", "active", "done"] as const;
 export type ColumnKind = (typeof COLUMN_KINDS)[number];
@@ -64,4 +78,18 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Whether an id from a URL or form is a uuid at all (checked before it reaches PostgreSQL). */
 export function isUuid(value: unknown): value is string {
   return typeof value === "string" && UUID.test(value);
+}
+
+/**
+ * The month ("YYYY-MM") a calendar opens on: that of the due date nearest to `today` ("YYYY-MM-DD"),
+ * so a board whose work is all in 2017 does not open on an empty month; today's month without dates.
+ */
+export function nearestDueMonth(dueDates: readonly (string | null | undefined)[], today: string): string {
+  const day = (d: string) => Date.parse(`${d}T00:00:00Z`);
+  let best: string | null = null;
+  for (const due of dueDates) {
+    if (!due) continue;
+    if (best === null || Math.abs(day(due) - day(today)) < Math.abs(day(best) - day(today))) best = due;
+  }
+  return (best ?? today).slice(0, 7);
 }

@@ -3,6 +3,7 @@ import { TaskItem, TaskList } from "@tiptap/extension-list";
 import { TableKit } from "@tiptap/extension-table";
 import { StarterKit } from "@tiptap/starter-kit";
 import { CardLink } from "./card-link";
+import { CommentMark } from "./comments";
 
 /**
  * The document schema's extensions, the same in the browser (with collaboration added) and on the
@@ -16,5 +17,7 @@ export function schemaExtensions(options: { cardView?: NodeViewRenderer } = {}):
     TaskList,
     TaskItem.configure({ nested: true }),
     TableKit.configure({ table: { resizable: false } }),
+    // Unknown marks lose their text in y-prosemirror: every schema the server builds has this one.
+    CommentMark,
   ];
 }

@@ -3,3 +3,4 @@ export * from "./schema";
 export * from "./derive";
 export * from "./templates";
 export * from "./card-link";
+export * from "./comments";

@@ -69,17 +69,19 @@ const STRATEGY: Record<Locale, { columns: string[]; areas: string[] }> = {
   "zh-CN": { columns: ["目标", "时间", "行动", "成功标准"], areas: ["重点领域 1", "重点领域 2", "重点领域 3"] },
 };
 
-/** The starting content of a new document from a template, in the document's language. */
-export function templateContent(id: TemplateId, title: string, language: Locale): DocJSON {
-  const top = heading(1, title);
-  if (id === "blank") return { type: "doc", content: [top, paragraph()] };
+/**
+ * The starting content of a new document from a template, in the document's language. The title is
+ * not part of the text: the page shows it once, as its heading, and the text starts with the sections.
+ */
+export function templateContent(id: TemplateId, language: Locale): DocJSON {
+  if (id === "blank") return { type: "doc", content: [paragraph()] };
   if (id === "strategy") {
     const { columns, areas } = STRATEGY[language];
-    return { type: "doc", content: [top, ...areas.flatMap((area) => [heading(2, area), table(columns, [])])] };
+    return { type: "doc", content: areas.flatMap((area) => [heading(2, area), table(columns, [])]) };
   }
   const sections = SECTIONS[id][language].flatMap((h, i, all) => {
     const body = id === "minutes" && i === all.length - 2 ? taskList([""]) : bulletList([]);
     return [heading(2, h), body];
   });
-  return { type: "doc", content: [top, ...sections] };
+  return { type: "doc", content: sections };
 }

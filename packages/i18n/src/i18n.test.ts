@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createI18n, formatDate, negotiateLocale, resources } from "./index";
+import { areaKey, createI18n, formatDate, negotiateLocale, resources } from "./index";
 
 function leaves(obj: object, prefix = ""): [string, string][] {
   return Object.entries(obj).flatMap(([k, v]) => (typeof v === "string" ? [[prefix + k, v] as [string, string]] : leaves(v, `${prefix}${k}.`)));
@@ -37,5 +37,15 @@ describe("translations", () => {
     expect(formatDate("da", d)).toBe("9. mar. 2016");
     expect(formatDate("en", d)).toBe("9 Mar 2016");
     expect(formatDate("zh-CN", d)).toBe("2016年3月9日");
+  });
+});
+
+describe("areaKey", () => {
+  it("turns an area label typed in any language into its key, and keeps a label of one's own", () => {
+    expect(areaKey("Jord")).toBe("soil");
+    expect(areaKey(" soil ")).toBe("soil");
+    expect(areaKey("Skoler")).toBe("school");
+    expect(areaKey("overall")).toBe("overall");
+    expect(areaKey("Idræt")).toBe("Idræt");
   });
 });

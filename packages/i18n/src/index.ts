@@ -64,3 +64,17 @@ export function formatDate(locale: Locale, value: Date | string, style: "medium"
 export function formatNumber(locale: Locale, value: number): string {
   return new Intl.NumberFormat(intlTag(locale)).format(value);
 }
+
+/**
+ * The key of an area label as someone typed it in any language ("Jord", "Soil", "土壤" → "soil"), so a
+ * board's areas are stored as keys and shown in each reader's language; a label of one's own stays as typed.
+ */
+export function areaKey(label: string): string {
+  const wanted = label.trim().toLocaleLowerCase();
+  for (const resource of Object.values(resources)) {
+    for (const [key, text] of Object.entries(resource.translation.areas as Record<string, string>)) {
+      if (key === wanted || text.toLocaleLowerCase() === wanted) return key;
+    }
+  }
+  return label.trim();
+}

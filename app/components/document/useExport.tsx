@@ -1,0 +1,108 @@
+import { LoaderCircle } from "lucide-react";
+import { useRef, useState } from "react";
+import { EXPORT_FORMATS, type ExportFormat } from "@twinning/domain/export";
+import type { MenuItem } from "~/components/Menu";
+import { useT } from "~/lib/i18n";
+import "./export.css";
+
+type State = { kind: "idle" } | { kind: "preparing"; label: string } | { kind: "done"; file: string } | { kind: "failed"; busy: boolean };
+
+/** The file name a response's `Content-Disposition` names (`filename*` first, RFC 6266). */
+export function dispositionName(header: string | null): string | null {
+  if (!header) return null;
+  const star = /filename\*\s*=\s*UTF-8''([^;]+)/i.exec(header);
+  if (star) {
+    try {
+      return decodeURIComponent(star[1].trim());
+    } catch {
+      // Fall back to the plain name.
+    }
+  }
+  return /filename\s*=\s*"([^"]*)"/i.exec(header)?.[1] ?? null;
+}
+
+/**
+ * Export from the "⋯" menu: one item per format. The file is fetched (so the menu can say it is
+ * being prepared — a large document takes seconds), then handed to the browser as a download under
+ * the name the server gave it. `path` is the document's page (`/s/<space>/docs/<doc>`).
+ */
+export function useExport(path: string | undefined, version?: string) {
+  const { t } = useT();
+  const [state, setState] = useState<State>({ kind: "idle" });
+  const running = useRef(false);
+  const label = (f: ExportFormat) => t(`export.formats.${f}`);
+
+  const start = async (format: ExportFormat, comments = false) => {
+    if (!path || running.current) return;
+    running.current = true;
+    setState({ kind: "preparing", label: comments ? t("export.docxWithComments") : label(format) });
+    try {
+      const query = new URLSearchParams({ format, ...(version ? { version } : {}), ...(comments ? { comments: "1" } : {}) });
+      const res = await fetch(`${path}/export?${query}`, { credentials: "same-origin" });
+      if (!res.ok) {
+        setState({ kind: "failed", busy: res.status === 503 });
+        return;
+      }
+      const file = dispositionName(res.headers.get("Content-Disposition")) ?? `document.${format}`;
+      const url = URL.createObjectURL(await res.blob());
+      const link = document.createElement("a");
+      link.href = url;
+      link.download = file;
+      document.body.append(link);
+      link.click();
+      link.remove();
+      // The browser has the file once the click is handled; the URL can go a little later.
+      window.setTimeout(() => URL.revokeObjectURL(url), 60_000);
+      setState({ kind: "done", file });
+    } catch {
+      setState({ kind: "failed", busy: false });
+    } finally {
+      running.current = false;
+    }
+  };
+
+  const items: MenuItem[] = path
+    ? EXPORT_FORMATS.flatMap((f) => [
+        { id: `export-${f}`, label: t("export.as", { format: label(f) }), onSelect: () => void start(f) },
+        // The current text's open comment threads, as Word comments.
+        ...(f === "docx" && !version ? [{ id: "export-docx-comments", label: t("export.as", { format: t("export.docxWithComments") }), onSelect: () => void start("docx", true) }] : []),
+      ])
+    : [];
+
+  const status = (
+    <p role="status" className={`export-status${state.kind === "idle" ? " idle" : ""}`} aria-busy={state.kind === "preparing"}>
+      {state.kind === "preparing" ? (
+        <>
+          <LoaderCircle aria-hidden="true" size={16} className="spinner" /> {t("export.preparing", { format: state.label })}
+        </>
+      ) : state.kind === "done" ? (
+        t("export.downloaded", { file: state.file })
+      ) : state.kind === "failed" ? (
+        <span className="field-errors">{state.busy ? t("export.busy") : t("export.failed")}</span>
+      ) : null}
+    </p>
+  );
+  return { items, status };
+}
+
+/**
+ * Plain download links of a document (or one version) in every format: they work without
+ * JavaScript (the browser shows its own progress), as on the version page.
+ */
+export function ExportLinks({ path, version }: { path: string; version?: string }) {
+  const { t } = useT();
+  return (
+    <nav className="export-links" aria-label={t("export.menuLabel")}>
+      <span>{t("export.thisVersion")}</span>
+      <ul>
+        {EXPORT_FORMATS.map((f) => (
+          <li key={f}>
+            <a href={`${path}/export?${new URLSearchParams({ format: f, ...(version ? { version } : {}) })}`} download>
+              {t(`export.formats.${f}`)}
+            </a>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
+}

@@ -1,0 +1,23 @@
+import { cardsOf, columnsOf, createCard, findCard } from "@twinning/db";
+import { LIMITS } from "@twinning/domain";
+import { OPERATIONS } from "~/lib/api-operations";
+import { apiRoute, cardProblem, paginate } from "~/lib/api.server";
+import { apiCard } from "~/lib/api-views";
+
+/** `GET /api/v1/spaces/{spaceId}/boards/{boardId}/cards`: live cards, column by column, each column in its order. */
+export const loader = apiRoute(OPERATIONS.listCards, async ({ tx, board, query }) => {
+  const { board: b } = await board("board.view");
+  const [columns, cards] = await Promise.all([columnsOf(tx, b.id), cardsOf(tx, b.id)]);
+  const order = new Map(columns.map((c, i) => [c.id, i]));
+  cards.sort((x, y) => (order.get(x.columnId) ?? 0) - (order.get(y.columnId) ?? 0) || (x.position < y.position ? -1 : x.position > y.position ? 1 : 0));
+  const page = paginate(cards, (c) => c.id, query, LIMITS.apiPageSize);
+  return { items: page.items.map(apiCard), nextCursor: page.nextCursor };
+});
+
+/** `POST …/cards`: a card at the end of the given column (default the first), through the board command the board page uses. */
+export const action = apiRoute(OPERATIONS.createCard, async ({ tx, board, body, user, t }) => {
+  const { board: b } = await board("board.edit");
+  const created = await createCard(tx, { ...body, board: b, actorId: user.id });
+  if (!created.ok) throw cardProblem(t, created.error);
+  return apiCard((await findCard(tx, b.id, created.card.id))!);
+});

@@ -1,0 +1,73 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { listThreads, openRound, signedRounds } from "@twinning/db";
+import { documentUpdateSlices, exportCards, findVersionState, recordExport } from "@twinning/db/exports";
+import { isUuid } from "@twinning/domain";
+import { exportQuerySchema } from "@twinning/domain/export";
+import { contentDisposition, FORMAT_FILES } from "@twinning/export/files";
+import type { ContentSource } from "@twinning/export/render";
+import { ExportBusyError } from "@twinning/export/errors";
+import { createI18n } from "@twinning/i18n";
+import { authorize, authorizeDocument, notFound, requireUser } from "~/lib/access.server";
+import { exportMeta, exportTitle } from "~/lib/export.server";
+
+/**
+ * `GET /s/<space>/docs/<doc>/export?format=docx|pdf|odt|md|html[&version=<id>]`: the document's
+ * current text, or one of its saved versions, as a file to download. Whoever may read it may export
+ * it (`document.view`; a version `document.viewHistory`); the version is looked up among this
+ * document's versions only. The database is read in one transaction, the file is rendered in a
+ * worker thread (packages/export), and the export is audit-logged once it is made.
+ */
+export async function loader({ context, request, params }: LoaderFunctionArgs) {
+  const user = requireUser(context, request);
+  const { t } = createI18n(context.locale);
+  const prepared = await context.tx(async (tx) => {
+    const { space, actor, doc, resource } = await authorizeDocument(tx, user, params.spaceId, params.docId, "document.view");
+    const query = exportQuerySchema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
+    if (!query.success) throw new Response(t("export.badFormat"), { status: 400, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+    let source: ContentSource;
+    let version: { id: string; name: string | null; createdAt: Date } | null = null;
+    if (query.data.version !== undefined) {
+      authorize(actor, "document.viewHistory", resource);
+      const found = isUuid(query.data.version) ? await findVersionState(tx, doc, query.data.version) : undefined;
+      if (!found) notFound();
+      version = found;
+      source = { kind: "state", state: found.state };
+    } else {
+      source = { kind: "updates", updates: await documentUpdateSlices(tx, doc.id) };
+    }
+    // The signature goes with the text that was signed: that version, or the current text of a signed document.
+    const signed = version ? ((await signedRounds(tx, doc)).find((r) => r.versionId === version.id) ?? null) : doc.status === "signed" ? ((await openRound(tx, doc)) ?? null) : null;
+    const meta = exportMeta({ locale: context.locale, doc, space, version, signed: signed?.signedAt ? signed : null });
+    // Open threads anchor in the live text: they go with a DOCX of the current text when asked for.
+    if (query.data.comments && query.data.format === "docx" && !version)
+      meta.threads = (await listThreads(tx, doc))
+        .filter((th) => !th.resolvedAt && !th.detached)
+        .map((th) => ({ threadId: th.id, comments: th.comments.map((c) => ({ author: c.authorName ?? t("comments.formerUser"), date: new Date(c.createdAt).toISOString(), text: c.body })) }));
+    return { doc, format: query.data.format, source, meta, name: exportTitle(context.locale, doc.title, version), version };
+  });
+
+  const started = performance.now();
+  let rendered;
+  try {
+    rendered = await context.exports.render({ format: prepared.format, source: prepared.source, meta: prepared.meta }, (ids) => context.tx((tx) => exportCards(tx, prepared.doc, ids)));
+  } catch (error) {
+    if (error instanceof ExportBusyError) throw new Response(t("export.busy"), { status: 503, headers: { "Retry-After": "5", "Content-Type": "text/plain; charset=utf-8" } });
+    throw error;
+  }
+  await context.tx((tx) =>
+    recordExport(tx, { doc: prepared.doc, actorId: user.id, format: prepared.format, title: prepared.doc.title, version: prepared.version ? (prepared.version.name ?? t("export.autoVersion")) : t("export.currentText") }),
+  );
+  context.log.info(
+    { documentId: prepared.doc.id, format: prepared.format, versionId: prepared.version?.id ?? null, bytes: rendered.bytes.byteLength, ms: Math.round(performance.now() - started), truncated: rendered.truncated },
+    "document exported",
+  );
+  const file = FORMAT_FILES[prepared.format];
+  return new Response(rendered.bytes as Uint8Array<ArrayBuffer>, {
+    headers: {
+      "Content-Type": file.contentType,
+      "Content-Disposition": contentDisposition(prepared.name, file.extension),
+      "Content-Length": String(rendered.bytes.byteLength),
+      "Cache-Control": "private, no-store",
+    },
+  });
+}

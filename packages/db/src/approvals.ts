@@ -1,0 +1,348 @@
+import type { DocumentStatus } from "@twinning/domain";
+import { announceAccess } from "./access";
+import { recordAudit } from "./audit";
+import type { DocumentRef } from "./documents";
+import { notify, type NotificationKind } from "./inbox";
+import type { Queryable } from "./client";
+
+/**
+ * Approval and signing of a document. The host's admins send a saved version to chosen tenants (a
+ * round); each tenant's admins approve it or request changes; an approval binds to the version's
+ * content hash; signing records who signed and when on the round whose version is the frozen text;
+ * an amendment ends the signed round and makes the document a draft again. Every command takes the
+ * document its caller authorised and finds rounds, versions and parties only inside it, in its own SQL.
+ * The callers ask the permission policy first (`document.requestApproval`, `document.approve`,
+ * `document.sign`, `document.amend`) with the facts `approvalFacts` gives.
+ */
+
+/** Where approval state changes are announced: the space's event streams send an `approval` event. */
+export const APPROVAL_CHANNEL = "twinning_approval";
+
+export type Decision = "approved" | "changes_requested";
+
+export interface ApprovalParty {
+  tenantId: string;
+  tenantName: string;
+  decision: Decision | null;
+  comment: string | null;
+  /** The hash the decision bound to (the round's, when it was made in it). */
+  contentHash: string | null;
+  decidedBy: string | null;
+  decidedByName: string | null;
+  decidedAt: Date | null;
+}
+
+export interface ApprovalRound {
+  id: string;
+  documentId: string;
+  versionId: string;
+  versionName: string | null;
+  versionCreatedAt: Date;
+  contentHash: string;
+  requestedBy: string | null;
+  requestedByName: string | null;
+  requestedAt: Date;
+  endedAt: Date | null;
+  signedBy: string | null;
+  signedByName: string | null;
+  signedAt: Date | null;
+  parties: ApprovalParty[];
+}
+
+/** A command that could not be done, as an i18n key under `approval.errors`. */
+export type ApprovalRefusal = "versionNotFound" | "partyNotInSpace" | "noParties" | "roundChanged" | "stale";
+
+const selectRounds = (sql: Queryable) => sql`
+  select r.id, r.document_id, r.version_id, v.name as version_name, v.created_at as version_created_at, r.content_hash,
+         r.requested_by, ru.name as requested_by_name, r.requested_at, r.ended_at, r.signed_by, su.name as signed_by_name, r.signed_at,
+         coalesce((
+           select json_agg(json_build_object(
+             'tenantId', p.tenant_id, 'tenantName', t.name, 'decision', p.decision, 'comment', p.comment, 'contentHash', p.content_hash,
+             'decidedBy', p.decided_by, 'decidedByName', du.name, 'decidedAt', p.decided_at) order by t.name)
+           from approval_parties p join tenants t on t.id = p.tenant_id left join users du on du.id = p.decided_by
+           where p.round_id = r.id), '[]') as parties
+  from approval_rounds r
+  join document_versions v on v.id = r.version_id and v.document_id = r.document_id
+  left join users ru on ru.id = r.requested_by
+  left join users su on su.id = r.signed_by`;
+
+function withDates(round: ApprovalRound): ApprovalRound {
+  return { ...round, parties: round.parties.map((p) => ({ ...p, decidedAt: p.decidedAt ? new Date(p.decidedAt) : null })) };
+}
+
+/** The document's open round (in review, approved or signed), if any. */
+export async function openRound(sql: Queryable, doc: DocumentRef): Promise<ApprovalRound | undefined> {
+  const [round] = await sql<ApprovalRound[]>`
+    ${selectRounds(sql)} where r.document_id = ${doc.id} and r.space_id = ${doc.spaceId} and r.ended_at is null`;
+  return round && withDates(round);
+}
+
+/** The document's signed rounds, newest first (an amended document keeps the versions it was signed as). */
+export async function signedRounds(sql: Queryable, doc: DocumentRef): Promise<ApprovalRound[]> {
+  const rounds = await sql<ApprovalRound[]>`
+    ${selectRounds(sql)} where r.document_id = ${doc.id} and r.space_id = ${doc.spaceId} and r.signed_at is not null order by r.signed_at desc`;
+  return rounds.map(withDates);
+}
+
+/** The policy's facts of a round: who is asked, who approved its hash, and whether the text moved on since. */
+export function approvalFacts(round: ApprovalRound | undefined, liveHash: string | null): { required: string[]; approved: string[]; stale: boolean } | null {
+  if (!round || round.signedAt) return round ? { required: round.parties.map((p) => p.tenantId), approved: round.parties.map((p) => p.tenantId), stale: false } : null;
+  return {
+    required: round.parties.map((p) => p.tenantId),
+    approved: round.parties.filter((p) => p.decision === "approved" && p.contentHash === round.contentHash).map((p) => p.tenantId),
+    stale: liveHash !== null && liveHash !== round.contentHash,
+  };
+}
+
+/**
+ * The admins of `tenantIds` who take part in the space (host, or active partner that has them taking
+ * part) — and, `withApprovers`, the members those tenants named as approvers.
+ */
+async function partyAdmins(tx: Queryable, spaceId: string, tenantIds: readonly string[], withApprovers = false): Promise<string[]> {
+  if (!tenantIds.length) return [];
+  const rows = await tx<{ userId: string }[]>`
+    select distinct m.user_id from memberships m join spaces s on s.id = ${spaceId}
+    where m.tenant_id = any(${[...tenantIds]}::uuid[])
+      and (m.role in ('owner', 'admin') or (${withApprovers} and m.role = 'member' and exists (
+        select 1 from tenant_approvers a where a.tenant_id = m.tenant_id and a.user_id = m.user_id)))
+      and (m.tenant_id = s.host_tenant_id or exists (
+        select 1 from space_partners p where p.space_id = s.id and p.tenant_id = m.tenant_id and p.status = 'active' and not s.private
+          and (p.member_selection = 'all' or exists (
+            select 1 from space_members sm where sm.space_id = p.space_id and sm.tenant_id = p.tenant_id and sm.user_id = m.user_id))))`;
+  return rows.map((r) => r.userId);
+}
+
+async function hostTenantOf(tx: Queryable, spaceId: string): Promise<string> {
+  const [space] = await tx<{ hostTenantId: string }[]>`select host_tenant_id from spaces where id = ${spaceId}`;
+  return space.hostTenantId;
+}
+
+async function announce(tx: Queryable, doc: DocumentRef): Promise<void> {
+  await tx`select pg_notify(${APPROVAL_CHANNEL}, ${JSON.stringify({ spaceId: doc.spaceId, documentId: doc.id })})`;
+}
+
+async function statusOf(tx: Queryable, doc: DocumentRef): Promise<{ title: string; status: DocumentStatus }> {
+  const [row] = await tx<{ title: string; status: DocumentStatus }[]>`select title, status from documents where id = ${doc.id} and space_id = ${doc.spaceId}`;
+  return row;
+}
+
+async function tell(tx: Queryable, doc: DocumentRef, input: { userIds: string[]; kind: NotificationKind; actorId: string; tenantId?: string; details: Record<string, string> }) {
+  await notify(tx, { ...input, spaceId: doc.spaceId, documentId: doc.id });
+}
+
+/**
+ * Sends a saved version of the document for approval to the chosen tenants, each taking part in the
+ * space: ends an open unsigned round, starts a new one bound to the version's hash, sets the status to
+ * in review, and tells the tenants' admins.
+ */
+export async function requestApproval(
+  tx: Queryable,
+  input: { doc: DocumentRef; versionId: string; tenantIds: readonly string[]; actorId: string },
+): Promise<{ ok: true; roundId: string } | { ok: false; error: ApprovalRefusal }> {
+  const { doc } = input;
+  if (!input.tenantIds.length) return { ok: false, error: "noParties" };
+  const [version] = await tx<{ id: string; name: string | null; contentHash: string }[]>`
+    select id, name, content_hash from document_versions where id = ${input.versionId} and document_id = ${doc.id} and space_id = ${doc.spaceId}`;
+  if (!version) return { ok: false, error: "versionNotFound" };
+  const [{ count }] = await tx<{ count: number }[]>`
+    select count(*)::int as count from (
+      select s.host_tenant_id as tenant_id from spaces s where s.id = ${doc.spaceId}
+      union
+      select p.tenant_id from space_partners p join spaces s on s.id = p.space_id
+      where p.space_id = ${doc.spaceId} and p.status = 'active' and not s.private
+    ) taking_part where tenant_id = any(${[...input.tenantIds]}::uuid[])`;
+  if (count !== new Set(input.tenantIds).size) return { ok: false, error: "partyNotInSpace" };
+
+  await tx`update approval_rounds set ended_at = now() where document_id = ${doc.id} and space_id = ${doc.spaceId} and ended_at is null and signed_at is null`;
+  const [round] = await tx<{ id: string }[]>`
+    insert into approval_rounds (document_id, space_id, version_id, content_hash, requested_by)
+    values (${doc.id}, ${doc.spaceId}, ${version.id}, ${version.contentHash}, ${input.actorId}) returning id`;
+  await tx`
+    insert into approval_parties (round_id, space_id, tenant_id)
+    select ${round.id}, ${doc.spaceId}, t from unnest(${[...new Set(input.tenantIds)]}::uuid[]) as t`;
+  const [{ title }] = await tx<{ title: string }[]>`update documents set status = 'in_review' where id = ${doc.id} and space_id = ${doc.spaceId} returning title`;
+  const details = { title, status: "in_review", version: version.name ?? "" };
+  await recordAudit(tx, { actorId: input.actorId, spaceId: doc.spaceId, action: "document.approvalRequested", details });
+  for (const tenantId of new Set(input.tenantIds)) {
+    await tell(tx, doc, { userIds: await partyAdmins(tx, doc.spaceId, [tenantId], true), kind: "approvalRequested", actorId: input.actorId, tenantId, details });
+  }
+  await announce(tx, doc);
+  return { ok: true, roundId: round.id };
+}
+
+/**
+ * One tenant's decision on the open round (approve, or request changes with a comment), bound to the
+ * round's hash; the status follows (approved once every party approved). Tells the host's admins and
+ * whoever sent the round. `versionId` is the version the decision was made on: if another was sent
+ * meanwhile (or it was signed), nothing changes.
+ */
+export async function decideApproval(
+  tx: Queryable,
+  input: { doc: DocumentRef; versionId: string; tenantId: string; decision: Decision; comment: string | null; actorId: string },
+): Promise<{ ok: true; status: DocumentStatus } | { ok: false; error: ApprovalRefusal }> {
+  const { doc } = input;
+  const rows = await tx<{ tenantId: string; requestedBy: string | null }[]>`
+    update approval_parties p
+    set decision = ${input.decision}, comment = ${input.comment}, content_hash = r.content_hash, decided_by = ${input.actorId}, decided_at = now()
+    from approval_rounds r
+    where p.round_id = r.id and r.version_id = ${input.versionId} and r.document_id = ${doc.id} and r.space_id = ${doc.spaceId}
+      and r.ended_at is null and r.signed_at is null and p.tenant_id = ${input.tenantId}
+    returning p.tenant_id, r.requested_by`;
+  if (!rows.length) return { ok: false, error: "roundChanged" };
+  const { title, status } = await statusOf(tx, doc);
+  const [tenant] = await tx<{ name: string }[]>`select name from tenants where id = ${input.tenantId}`;
+  const details: Record<string, string> = { title, status, tenant: tenant?.name ?? "" };
+  if (input.comment) details.comment = input.comment;
+  const approved = input.decision === "approved";
+  await recordAudit(tx, { actorId: input.actorId, tenantId: input.tenantId, spaceId: doc.spaceId, action: approved ? "document.approved" : "document.changesRequested", details });
+  const [round] = rows;
+  const hostAdmins = await partyAdmins(tx, doc.spaceId, [await hostTenantOf(tx, doc.spaceId)]);
+  const userIds = round.requestedBy ? [round.requestedBy, ...hostAdmins] : hostAdmins;
+  await tell(tx, doc, { userIds, kind: approved ? "approved" : "changesRequested", actorId: input.actorId, tenantId: input.tenantId, details });
+  await announce(tx, doc);
+  return { ok: true, status };
+}
+
+/**
+ * Signs the document as the open round's version (the caller checked that every party approved that
+ * very text): records signer and time, sets the status to signed — read-only for everyone, announced
+ * to open editors — and tells every party's admins. `versionId` is what the signer saw: if another
+ * version was sent meanwhile, nothing changes.
+ */
+export async function signDocument(
+  tx: Queryable,
+  input: {
+    doc: DocumentRef;
+    versionId: string;
+    actorId: string;
+    /** The document's committed content hash, read after the lock (the app computes it with the editor schema). */
+    liveContentHash: () => Promise<string>;
+  },
+): Promise<{ ok: true; contentHash: string } | { ok: false; error: ApprovalRefusal }> {
+  const { doc } = input;
+  // The sign lock, the signing side: the document's row, locked until commit. Appends to its log
+  // share-lock it (`lockDocumentsForAppend`), so they wait; those committed before are in the text
+  // checked here, and those after see it signed and store nothing. What is signed is what is stored.
+  const [locked] = await tx<{ id: string }[]>`select id from documents where id = ${doc.id} and space_id = ${doc.spaceId} for update`;
+  if (!locked) return { ok: false, error: "roundChanged" };
+  const [open] = await tx<{ contentHash: string }[]>`
+    select content_hash from approval_rounds
+    where document_id = ${doc.id} and space_id = ${doc.spaceId} and version_id = ${input.versionId} and ended_at is null and signed_at is null`;
+  if (!open) return { ok: false, error: "roundChanged" };
+  if ((await input.liveContentHash()) !== open.contentHash) return { ok: false, error: "stale" };
+  const [round] = await tx<{ id: string; contentHash: string }[]>`
+    update approval_rounds r set signed_at = now(), signed_by = ${input.actorId}
+    where r.document_id = ${doc.id} and r.space_id = ${doc.spaceId} and r.version_id = ${input.versionId} and r.ended_at is null and r.signed_at is null
+      and not exists (
+        select 1 from approval_parties p where p.round_id = r.id and (p.decision is distinct from 'approved' or p.content_hash is distinct from r.content_hash))
+    returning r.id, r.content_hash`;
+  if (!round) return { ok: false, error: "roundChanged" };
+  const [{ title }] = await tx<{ title: string }[]>`update documents set status = 'signed' where id = ${doc.id} and space_id = ${doc.spaceId} returning title`;
+  const [{ name }] = await tx<{ name: string | null }[]>`select name from document_versions where id = ${input.versionId}`;
+  const details = { title, status: "signed", version: name ?? "", hash: round.contentHash };
+  await recordAudit(tx, { actorId: input.actorId, spaceId: doc.spaceId, action: "document.signed", details });
+  const parties = await tx<{ tenantId: string }[]>`select tenant_id from approval_parties where round_id = ${round.id}`;
+  const userIds = [
+    ...(await partyAdmins(tx, doc.spaceId, [await hostTenantOf(tx, doc.spaceId)])),
+    ...(await partyAdmins(tx, doc.spaceId, parties.map((p) => p.tenantId), true)),
+  ];
+  await tell(tx, doc, { userIds, kind: "signed", actorId: input.actorId, details });
+  await announceAccess(tx, { spaceId: doc.spaceId, documentId: doc.id });
+  await announce(tx, doc);
+  return { ok: true, contentHash: round.contentHash };
+}
+
+/**
+ * Starts an amendment: a new draft from the signed version. The signed round ends (its version stays
+ * as it was, and reachable); the document is a draft again and writable, announced to open editors.
+ */
+export async function amendDocument(tx: Queryable, input: { doc: DocumentRef; actorId: string }): Promise<boolean> {
+  const { doc } = input;
+  const ended = await tx`
+    update approval_rounds set ended_at = now()
+    where document_id = ${doc.id} and space_id = ${doc.spaceId} and ended_at is null and signed_at is not null returning id`;
+  if (!ended.length) return false;
+  const [{ title }] = await tx<{ title: string }[]>`update documents set status = 'draft' where id = ${doc.id} and space_id = ${doc.spaceId} returning title`;
+  await recordAudit(tx, { actorId: input.actorId, spaceId: doc.spaceId, action: "document.amended", details: { title, status: "draft" } });
+  await announceAccess(tx, { spaceId: doc.spaceId, documentId: doc.id });
+  await announce(tx, doc);
+  return true;
+}
+
+/**
+ * The sign lock, the collaboration side: of `documentIds`, those whose updates may no longer be
+ * stored (signed or archived), with why — each row share-locked until the caller's transaction (the
+ * append of their updates) commits. Signing (and archiving, or any change of the row) waits for
+ * appends in flight, and an append after it sees the document signed: no update is stored between the
+ * signing commit and the sockets turning read-only.
+ */
+export async function lockDocumentsForAppend(tx: Queryable, documentIds: readonly string[]): Promise<Map<string, "signed" | "archived">> {
+  const refused = new Map<string, "signed" | "archived">();
+  if (!documentIds.length) return refused;
+  const rows = await tx<{ id: string; status: DocumentStatus; archived: boolean }[]>`
+    select id, status, archived_at is not null as archived from documents where id = any(${[...documentIds]}::uuid[]) order by id for share`;
+  for (const row of rows) {
+    if (row.archived) refused.set(row.id, "archived");
+    else if (row.status === "signed") refused.set(row.id, "signed");
+  }
+  return refused;
+}
+
+/** The tenants that may be asked: the host and the active partners, by name. */
+export async function tenantsTakingPart(sql: Queryable, spaceId: string): Promise<{ id: string; name: string; host: boolean }[]> {
+  return sql<{ id: string; name: string; host: boolean }[]>`
+    select t.id, t.name, true as host from spaces s join tenants t on t.id = s.host_tenant_id where s.id = ${spaceId}
+    union all
+    select t.id, t.name, false from space_partners p join spaces s on s.id = p.space_id join tenants t on t.id = p.tenant_id
+    where p.space_id = ${spaceId} and p.status = 'active' and not s.private
+    order by host desc, name`;
+}
+
+/** The document's named versions that can be sent for approval, newest first. */
+export async function versionsToSend(sql: Queryable, doc: DocumentRef, limit = 20): Promise<{ id: string; name: string; contentHash: string; createdAt: Date }[]> {
+  return sql<{ id: string; name: string; contentHash: string; createdAt: Date }[]>`
+    select id, name, content_hash, created_at from document_versions
+    where document_id = ${doc.id} and space_id = ${doc.spaceId} and kind = 'named'
+    order by created_at desc, id limit ${limit}`;
+}
+
+/**
+ * The members each of `tenantIds` named as approvers (row-level security shows them to whoever may see
+ * the tenant's people): the policy's `approvers` of a round's parties.
+ */
+export async function namedApprovers(sql: Queryable, tenantIds: readonly string[]): Promise<Map<string, string[]>> {
+  const named = new Map<string, string[]>();
+  if (!tenantIds.length) return named;
+  const rows = await sql<{ tenantId: string; userId: string }[]>`
+    select tenant_id, user_id from tenant_approvers where tenant_id = any(${[...tenantIds]}::uuid[]) order by named_at, user_id`;
+  for (const row of rows) named.set(row.tenantId, [...(named.get(row.tenantId) ?? []), row.userId]);
+  return named;
+}
+
+/** Why naming or unnaming an approver was refused: not a member of this tenant, or a viewer (who never approves). */
+export type ApproverRefusal = "notMember" | "viewerCannotApprove";
+
+/**
+ * Names (or unnames) a member of the tenant as one who approves documents for it; the caller asked the
+ * policy (`tenant.nameApprovers`). The person is looked up in this tenant only: anyone else is not a
+ * member. Naming twice or unnaming someone not named changes nothing. Audit-logged.
+ */
+export async function setApprover(
+  tx: Queryable,
+  input: { tenantId: string; userId: string; approver: boolean; actorId: string },
+): Promise<ApproverRefusal | null> {
+  const [member] = await tx<{ role: string; name: string }[]>`
+    select m.role, u.name from memberships m join users u on u.id = m.user_id where m.tenant_id = ${input.tenantId} and m.user_id = ${input.userId}`;
+  if (!member) return "notMember";
+  if (input.approver) {
+    if (member.role === "viewer") return "viewerCannotApprove";
+    const added = await tx`
+      insert into tenant_approvers (tenant_id, user_id, named_by) values (${input.tenantId}, ${input.userId}, ${input.actorId})
+      on conflict do nothing returning user_id`;
+    if (added.length) await recordAudit(tx, { actorId: input.actorId, tenantId: input.tenantId, action: "member.approverNamed", details: { member: member.name } });
+  } else {
+    const removed = await tx`delete from tenant_approvers where tenant_id = ${input.tenantId} and user_id = ${input.userId} returning user_id`;
+    if (removed.length) await recordAudit(tx, { actorId: input.actorId, tenantId: input.tenantId, action: "member.approverUnnamed", details: { member: member.name } });
+  }
+  return null;
+}

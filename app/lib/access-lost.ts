@@ -26,7 +26,7 @@ export function useAccessLost(spaceId: string): AccessLostReason | null {
       return () => listeners.delete(listener);
     },
     () => lost.get(spaceId) ?? null,
-    () => null,
+    () => null
   );
 }
 
@@ -70,12 +70,12 @@ async function signedInNow(): Promise<boolean> {
  * because its session ended may belong to a browser that already has a new one (the password was
  * changed in this browser), and then reconnects instead of sending the user to log in. The close can
  * arrive before the password change's response has set the new cookie, so a browser that started a
- * change asks again for a few seconds; any other browser is told at once.
+ * change asks again while it is recent; any other browser is told at once.
  */
 export async function stillSignedIn(): Promise<boolean> {
   if (await signedInNow()) return true;
-  if (!passwordChangedHereRecently()) return false;
-  for (const wait of [200, 400, 800, 1600, 3200]) {
+  // A slow server may take a while to answer the change: ask while it is recent (30 s), at most every 2 s.
+  for (let wait = 200; passwordChangedHereRecently(); wait = Math.min(wait * 2, 2_000)) {
     await new Promise((resolve) => setTimeout(resolve, wait));
     if (await signedInNow()) return true;
   }

@@ -9,9 +9,6 @@ export interface DocumentTitleHandle {
   edit: () => void;
 }
 
-// By id: the page may re-render the heading anew once the renamed document is reloaded.
-const focusTitle = () => requestAnimationFrame(() => document.getElementById("document-title-button")?.focus());
-
 type RenameResult = { intent: string; error?: string; title?: string; notice?: string };
 
 /**
@@ -31,6 +28,17 @@ export const DocumentTitle = forwardRef<DocumentTitleHandle, { title: string; ca
   const input = useRef<HTMLInputElement>(null);
   // One save per edit: Enter saves, and the blur that follows must not save again.
   const submitted = useRef(false);
+  // Focus goes back to the heading's button when it is rendered again (a ref callback, not a timer: a
+  // busy browser may render it after the next frame).
+  const refocus = useRef(false);
+  const focusTitle = () => {
+    refocus.current = true;
+  };
+  const titleButton = (button: HTMLButtonElement | null) => {
+    if (!button || !refocus.current) return;
+    refocus.current = false;
+    button.focus();
+  };
   const start = () => {
     setValue(title);
     submitted.current = false;
@@ -123,19 +131,20 @@ export const DocumentTitle = forwardRef<DocumentTitleHandle, { title: string; ca
     <>
       <h1 className="document-title">
         <button
-        id="document-title-button"
-        type="button"
-        className="document-title-button"
-        aria-describedby="document-title-hint"
-        onClick={start}
-        onKeyDown={(e) => {
-          if (e.key === "F2") {
-            e.preventDefault();
-            start();
-          }
-        }}
-      >
-        {title}
+          ref={titleButton}
+          id="document-title-button"
+          type="button"
+          className="document-title-button"
+          aria-describedby="document-title-hint"
+          onClick={start}
+          onKeyDown={(e) => {
+            if (e.key === "F2") {
+              e.preventDefault();
+              start();
+            }
+          }}
+        >
+          {title}
         </button>
       </h1>
       <span id="document-title-hint" className="visually-hidden">

@@ -58,7 +58,7 @@ export function createAuth(sql: Sql, options: AuthOptions) {
   const rawSql = {
     unsafe: async (query: string, args: unknown[]) =>
       (await sql.unsafe(query, args as never[])).map((row) =>
-        Object.fromEntries(Object.entries(row).map(([k, v]) => [k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), v])),
+        Object.fromEntries(Object.entries(row).map(([k, v]) => [k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), v]))
       ),
   };
   const lucia = new Lucia(new PostgresJsAdapter(rawSql as never, { user: "users", session: "sessions" }), {
@@ -115,11 +115,13 @@ export function createAuth(sql: Sql, options: AuthOptions) {
       const sessionId = readSessionId(cookieHeader ?? "");
       if (!sessionId) return { user: null, sessionId: null };
       const { session, user } = await lucia.validateSession(sessionId);
-      if (!session || !user) return { user: null, sessionId: null, setCookie: lucia.createBlankSessionCookie().serialize() };
+      // A cookie naming no session is left alone: it opens nothing, and blanking it here would race a
+      // response that has just set a new one (a password changed in another tab of this browser).
+      if (!session || !user) return { user: null, sessionId: null };
       const createdAt = (session as Session & { createdAt: Date }).createdAt;
       if (Date.now() - createdAt.getTime() > absolute) {
         await endSession(sql, session.id);
-        return { user: null, sessionId: null, setCookie: lucia.createBlankSessionCookie().serialize() };
+        return { user: null, sessionId: null };
       }
       // Lucia extends a session past half its idle time; the cookie itself carries no expiry.
       return { user: toUser(user), sessionId: session.id };

@@ -1,8 +1,7 @@
-import { loadActor, spacesForActor } from "@twinning/db";
+import { apiSpace, loadActor, spacesForActor } from "@twinning/db";
 import { LIMITS } from "@twinning/domain";
 import { OPERATIONS } from "~/lib/api-operations";
 import { apiRoute, paginate } from "~/lib/api.server";
-import { apiSpace } from "~/lib/api-views";
 
 /** `GET /api/v1/spaces`: the spaces the token's user may open (and the token may reach). */
 export const loader = apiRoute(OPERATIONS.listSpaces, async ({ tx, user, query, token }) => {

@@ -1,7 +1,6 @@
-import { findTenantById } from "@twinning/db";
+import { apiSpace, findTenantById } from "@twinning/db";
 import { OPERATIONS } from "~/lib/api-operations";
 import { apiRoute } from "~/lib/api.server";
-import { apiSpace } from "~/lib/api-views";
 
 /** `GET /api/v1/spaces/{spaceId}`. */
 export const loader = apiRoute(OPERATIONS.getSpace, async ({ tx, space }) => {

@@ -1,21 +1,8 @@
-import { createActivity, findActivity, overviewItems } from "@twinning/db";
-import { LIMITS, type OverviewItem } from "@twinning/domain";
+import { apiActivity, createActivity, findActivity, overviewItems } from "@twinning/db";
+import { LIMITS } from "@twinning/domain";
 import { authorize } from "~/lib/access.server";
 import { OPERATIONS } from "~/lib/api-operations";
 import { ApiProblem, apiRoute, paginate } from "~/lib/api.server";
-
-const apiActivity = (i: OverviewItem) => ({
-  id: i.id,
-  kind: i.kind,
-  title: i.title,
-  start: i.start,
-  startPrecision: i.startPrecision,
-  end: i.end,
-  endPrecision: i.endPrecision,
-  area: i.area,
-  organisations: i.organisations.map((o) => ({ id: o.id, name: o.name })),
-  note: i.note,
-});
 
 /** `GET /api/v1/spaces/{spaceId}/activities?year=…`: the year's overview items (activities and dated cards), as the overview page counts them. */
 export const loader = apiRoute(OPERATIONS.listActivities, async ({ tx, space, query }) => {

@@ -1,8 +1,7 @@
-import { cardsOf, columnsOf, createCard, findCard } from "@twinning/db";
+import { apiCard, cardsOf, columnsOf, createCard, findCard } from "@twinning/db";
 import { LIMITS } from "@twinning/domain";
 import { OPERATIONS } from "~/lib/api-operations";
 import { apiRoute, cardProblem, paginate } from "~/lib/api.server";
-import { apiCard } from "~/lib/api-views";
 
 /** `GET /api/v1/spaces/{spaceId}/boards/{boardId}/cards`: live cards, column by column, each column in its order. */
 export const loader = apiRoute(OPERATIONS.listCards, async ({ tx, board, query }) => {

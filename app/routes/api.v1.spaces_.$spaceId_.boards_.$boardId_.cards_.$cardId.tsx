@@ -1,7 +1,6 @@
-import { findCard, updateCard } from "@twinning/db";
+import { apiCard, findCard, updateCard } from "@twinning/db";
 import { OPERATIONS } from "~/lib/api-operations";
 import { ApiProblem, apiRoute, cardProblem } from "~/lib/api.server";
-import { apiCard } from "~/lib/api-views";
 
 /** `GET /api/v1/spaces/{spaceId}/boards/{boardId}/cards/{cardId}` (a deleted card is gone: 404). */
 export const loader = apiRoute(OPERATIONS.getCard, async ({ card }) => {

@@ -1,8 +1,7 @@
-import { addComment, commentsOf } from "@twinning/db";
+import { addComment, apiComment, commentsOf } from "@twinning/db";
 import { LIMITS } from "@twinning/domain";
 import { OPERATIONS } from "~/lib/api-operations";
 import { ApiProblem, apiRoute, paginate } from "~/lib/api.server";
-import { apiComment } from "~/lib/api-views";
 
 /** `GET …/cards/{cardId}/comments`, oldest first. */
 export const loader = apiRoute(OPERATIONS.listComments, async ({ tx, card, query }) => {

@@ -1,7 +1,6 @@
-import { findCard, moveCard } from "@twinning/db";
+import { apiCard, findCard, moveCard } from "@twinning/db";
 import { OPERATIONS } from "~/lib/api-operations";
 import { apiRoute, cardProblem } from "~/lib/api.server";
-import { apiCard } from "~/lib/api-views";
 
 /** `POST …/cards/{cardId}/move`: into a column of this board, after a card of it (or first); serialised per board as drags are. */
 export const action = apiRoute(OPERATIONS.moveCard, async ({ tx, card, body, user, t }) => {

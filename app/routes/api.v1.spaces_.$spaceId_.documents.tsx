@@ -1,8 +1,7 @@
-import { listDocuments } from "@twinning/db";
+import { apiDocument, listDocuments } from "@twinning/db";
 import { LIMITS } from "@twinning/domain";
 import { OPERATIONS } from "~/lib/api-operations";
 import { apiRoute, paginate } from "~/lib/api.server";
-import { apiDocument } from "~/lib/api-views";
 
 /** `GET /api/v1/spaces/{spaceId}/documents`: current documents, newest edit first. */
 export const loader = apiRoute(OPERATIONS.listDocuments, async ({ tx, space, query }) => {

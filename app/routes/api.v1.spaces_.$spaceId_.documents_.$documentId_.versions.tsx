@@ -1,8 +1,7 @@
-import { listVersions } from "@twinning/db";
+import { apiVersion, listVersions } from "@twinning/db";
 import { LIMITS } from "@twinning/domain";
 import { OPERATIONS } from "~/lib/api-operations";
 import { apiRoute, paginate } from "~/lib/api.server";
-import { apiVersion } from "~/lib/api-views";
 
 /** `GET /api/v1/spaces/{spaceId}/documents/{documentId}/versions`: saved versions, newest first (as the History panel). */
 export const loader = apiRoute(OPERATIONS.listVersions, async ({ tx, document, query }) => {

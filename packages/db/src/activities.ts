@@ -1,6 +1,8 @@
 import { organisationSlugs, parseActivityDate, type ActivityInput, type DatePrecision, type OverviewItem, type OverviewKind } from "@twinning/domain";
 import { recordAudit } from "./audit";
 import type { Queryable } from "./client";
+import { apiActivity } from "./public-shapes";
+import { queueWebhookEvent } from "./webhooks";
 
 /**
  * Activities of a space and the dated items of its yearly overview. Every command takes the space
@@ -129,6 +131,8 @@ export async function createActivity(tx: Queryable, input: { space: { id: string
     returning id`;
   await saveOrganisations(tx, input.space.id, row.id, tenantIds);
   await recordAudit(tx, { actorId: input.actorId, spaceId: input.space.id, action: "activity.added", details: { title: shortTitle(f.title) } });
+  const [added] = await activityRows(tx, input.space.id, { id: row.id });
+  await queueWebhookEvent(tx, input.space.id, "activity.added", { activity: apiActivity(added) });
   return { ok: true, id: row.id, start: start.date };
 }
 

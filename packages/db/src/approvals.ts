@@ -1,9 +1,11 @@
 import type { DocumentStatus } from "@twinning/domain";
 import { announceAccess } from "./access";
 import { recordAudit } from "./audit";
-import type { DocumentRef } from "./documents";
+import type { DocumentRef, DocumentRow } from "./documents";
 import { notify, type NotificationKind } from "./inbox";
 import type { Queryable } from "./client";
+import { apiDocument } from "./public-shapes";
+import { queueWebhookEvent } from "./webhooks";
 
 /**
  * Approval and signing of a document. The host's admins send a saved version to chosen tenants (a
@@ -237,7 +239,8 @@ export async function signDocument(
         select 1 from approval_parties p where p.round_id = r.id and (p.decision is distinct from 'approved' or p.content_hash is distinct from r.content_hash))
     returning r.id, r.content_hash`;
   if (!round) return { ok: false, error: "roundChanged" };
-  const [{ title }] = await tx<{ title: string }[]>`update documents set status = 'signed' where id = ${doc.id} and space_id = ${doc.spaceId} returning title`;
+  const [signed] = await tx<DocumentRow[]>`update documents set status = 'signed' where id = ${doc.id} and space_id = ${doc.spaceId} returning *`;
+  const title = signed.title;
   const [{ name }] = await tx<{ name: string | null }[]>`select name from document_versions where id = ${input.versionId}`;
   const details = { title, status: "signed", version: name ?? "", hash: round.contentHash };
   await recordAudit(tx, { actorId: input.actorId, spaceId: doc.spaceId, action: "document.signed", details });
@@ -247,6 +250,10 @@ export async function signDocument(
     ...(await partyAdmins(tx, doc.spaceId, parties.map((p) => p.tenantId), true)),
   ];
   await tell(tx, doc, { userIds, kind: "signed", actorId: input.actorId, details });
+  const [signer] = await tx<{ name: string; signedAt: Date }[]>`
+    select u.name, r.signed_at from approval_rounds r join users u on u.id = r.signed_by where r.id = ${round.id}`;
+  const signature = { versionId: input.versionId, versionName: name, contentHash: round.contentHash, signedByName: signer?.name ?? null, signedAt: signer?.signedAt ?? null };
+  await queueWebhookEvent(tx, doc.spaceId, "document.signed", { document: apiDocument(signed), signature, parties: parties.map((p) => p.tenantId) });
   await announceAccess(tx, { spaceId: doc.spaceId, documentId: doc.id });
   await announce(tx, doc);
   return { ok: true, contentHash: round.contentHash };

@@ -1,7 +1,9 @@
 import { generateKeyBetween } from "fractional-indexing";
-import { DEFAULT_AREAS, isUuid, type ColumnKind } from "@twinning/domain";
+import { DEFAULT_AREAS, isUuid, type ColumnKind, type WebhookEvent } from "@twinning/domain";
 import type { Queryable } from "./client";
+import { apiCard } from "./public-shapes";
 import { peopleOfSpace } from "./spaces";
+import { queueWebhookEvent } from "./webhooks";
 
 /** Channel on which board changes are announced to every instance (and from there to browsers). */
 export const BOARD_CHANNEL = "twinning_board";
@@ -159,6 +161,7 @@ export async function createCard(
   await setAssignees(tx, card.id, input.assignees);
   await cardEvent(tx, card.id, input.actorId, "created", { title: input.title, column: column.title });
   await announce(tx, input.board.spaceId, boardId, [card.id]);
+  await tellWebhooks(tx, input.board, card.id, "card.created");
   return { ok: true, card: { id: card.id } };
 }
 
@@ -183,6 +186,7 @@ export async function updateCard(
   if (assigneesChanged) changed.push("assignees" as never);
   if (changed.length) await cardEvent(tx, input.cardId, input.actorId, "updated", { fields: changed.join(",") });
   await announce(tx, before.spaceId, before.boardId, [input.cardId]);
+  if (changed.length) await tellWebhooks(tx, input.board, input.cardId, "card.updated", { changed });
   return { ok: true };
 }
 
@@ -223,6 +227,7 @@ export async function moveCard(
     where id = ${input.cardId} and board_id = ${board.id}`;
   if (card.columnId !== column.id) await cardEvent(tx, input.cardId, input.actorId, "moved", { column: column.title });
   await announce(tx, board.spaceId, board.id, [input.cardId]);
+  await tellWebhooks(tx, board, input.cardId, "card.moved", { fromColumnId: card.columnId });
   return { ok: true };
 }
 
@@ -453,6 +458,12 @@ export async function replaceDocumentLinks(tx: Queryable, documentId: string, al
 
 async function cardEvent(tx: Queryable, cardId: string, actorId: string, action: string, details: Record<string, string>): Promise<void> {
   await tx`insert into card_events (card_id, actor_id, action, details) values (${cardId}, ${actorId}, ${action}, ${tx.json(details)})`;
+}
+
+/** Queues a card event for the space's webhooks: the card as the API shows it, and what the event adds. */
+async function tellWebhooks(tx: Queryable, board: BoardRef, cardId: string, event: WebhookEvent, extra: Record<string, unknown> = {}): Promise<void> {
+  const card = await findCard(tx, board.id, cardId);
+  if (card) await queueWebhookEvent(tx, board.spaceId, event, { card: apiCard(card), ...extra });
 }
 
 /** Tells every instance (delivered on commit) that cards of a board changed. */

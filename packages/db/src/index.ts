@@ -17,3 +17,5 @@ export * from "./comments";
 export * from "./search";
 export * from "./dashboard";
 export * from "./activities";
+export * from "./public-shapes";
+export * from "./webhooks";

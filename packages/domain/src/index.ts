@@ -9,3 +9,4 @@ export * from "./actions";
 export * from "./search";
 export * from "./activities";
 export * from "./api-tokens";
+export * from "./webhooks";

@@ -79,4 +79,13 @@ export const LIMITS = {
   /** Items per page of an API list (`?limit=`, at most the max). */
   apiPageSize: 50,
   apiPageSizeMax: 200,
+  /** Webhooks (issue 14): a URL's length, a description's, how many one space may have. */
+  webhookUrlLength: 2000,
+  webhookDescriptionLength: 200,
+  webhooksPerSpace: 20,
+  /** A delivery's attempt: its timeout, and how many may be in flight per instance. */
+  webhookTimeoutMs: 10_000,
+  webhookConcurrency: 4,
+  /** Waits before each retry of a delivery that failed (10 s … 6 h, about 9 h in all); past the last, it has failed. */
+  webhookRetryDelaysMs: [10_000, 30_000, 120_000, 600_000, 1_800_000, 7_200_000, 21_600_000],
 } as const;

@@ -1,7 +1,11 @@
-import type { Card, Comment, DocumentListing, DocumentRow, Space, VersionListing } from "@twinning/db";
+import type { OverviewItem } from "@twinning/domain";
+import type { Card, Comment } from "./boards";
+import type { DocumentListing, DocumentRow } from "./documents";
+import type { Space } from "./spaces";
+import type { VersionListing } from "./versions";
 
 /**
- * What the API answers for each resource: only the fields its OpenAPI schema names
+ * What the API answers and webhooks send for each resource: only the fields its OpenAPI schema names
  * (app/lib/api-operations.ts), so nothing internal slips out as a table grows.
  */
 
@@ -56,3 +60,16 @@ export const apiCard = (c: Card) => ({
 });
 
 export const apiComment = (c: Comment) => ({ id: c.id, authorName: c.authorName, body: c.body, createdAt: c.createdAt });
+
+export const apiActivity = (i: OverviewItem) => ({
+  id: i.id,
+  kind: i.kind,
+  title: i.title,
+  start: i.start,
+  startPrecision: i.startPrecision,
+  end: i.end,
+  endPrecision: i.endPrecision,
+  area: i.area,
+  organisations: i.organisations.map((o) => ({ id: o.id, name: o.name })),
+  note: i.note,
+});

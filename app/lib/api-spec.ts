@@ -1,5 +1,7 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from "@asteasolutions/zod-to-openapi";
+import { z } from "zod";
 import { OPERATIONS, Problem, type Operation } from "~/lib/api-operations";
+import { WEBHOOK_BODIES, WEBHOOK_NAMES } from "~/lib/api-webhooks";
 
 const PROBLEMS: Record<number, string> = {
   400: "The request is not valid (each field's problem in `errors`).",
@@ -53,6 +55,24 @@ export function openApiDocument(): object {
         ...(o.method === "get" ? { 304: { description: "Not modified since the ETag given in If-None-Match" } } : {}),
         ...problems,
       },
+    });
+  }
+  for (const name of WEBHOOK_NAMES) {
+    const { summary, body } = WEBHOOK_BODIES[name];
+    registry.registerWebhook({
+      method: "post",
+      path: name,
+      summary,
+      tags: ["Webhooks"],
+      request: {
+        headers: z.object({
+          "webhook-id": z.string().meta({ description: "The delivery's id: the same on every retry, so a receiver can skip one it has seen." }),
+          "webhook-timestamp": z.string().meta({ description: "Unix seconds of this attempt; refuse old ones (e.g. over 5 minutes)." }),
+          "webhook-signature": z.string().meta({ description: "`v1,` and base64 of HMAC-SHA256 over `id.timestamp.body`, keyed with the secret's bytes after `whsec_` (Standard Webhooks)." }),
+        }),
+        body: { required: true, content: { "application/json": { schema: body } } },
+      },
+      responses: { 200: { description: "Any 2xx within 10 s: delivered. Anything else is retried with backoff (10 s … 6 h, 8 attempts in all)." } },
     });
   }
   cached = new OpenApiGeneratorV31(registry.definitions).generateDocument({

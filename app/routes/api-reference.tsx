@@ -23,11 +23,18 @@ interface OperationObject {
 
 /** `/api-reference`: the API's operations as the OpenAPI document describes them (rendered here: no CDN, nothing fetched). */
 export function loader() {
-  const doc = openApiDocument() as { paths: Record<string, Record<string, OperationObject>> };
+  const doc = openApiDocument() as {
+    paths: Record<string, Record<string, OperationObject>>;
+    webhooks: Record<string, Record<string, Omit<OperationObject, "operationId">>>;
+  };
   const operations = Object.entries(doc.paths).flatMap(([path, methods]) =>
     Object.entries(methods).map(([method, op]) => ({ path, method: method.toUpperCase(), ...op }))
   );
-  return { operations };
+  // Webhooks are sent to the receiver's URL, named by their event.
+  const webhooks = Object.entries(doc.webhooks).flatMap(([event, methods]) =>
+    Object.entries(methods).map(([method, op]) => ({ ...op, path: event, method: method.toUpperCase(), operationId: `webhook-${event}`, requestBody: undefined }))
+  );
+  return { operations: [...operations, ...webhooks] };
 }
 
 export const meta: MetaFunction = (args) => pageTitle(args, "apiReference.title");

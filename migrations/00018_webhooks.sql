@@ -75,9 +75,9 @@ create policy webhook_deliveries_attempt on webhook_deliveries for update
 -- Rows are added only by app_enqueue_webhook (and a ping by the admins, through it too).
 revoke insert, delete on webhook_deliveries from twinning_app;
 
--- Queues `payload` (the JSON body, as text) for every active webhook of the space that wants `event`
--- (a ping: only for `only`), and wakes the workers on commit. Returns how many were queued.
-create function app_enqueue_webhook(s uuid, event text, payload text, only uuid default null) returns integer
+-- Queues `body` (the JSON, as text) for every active webhook of space `s` that wants `kind` (a ping:
+-- only for webhook `target`), and wakes the workers on commit. Returns how many were queued.
+create function app_enqueue_webhook(s uuid, kind text, body text, target uuid default null) returns integer
 language plpgsql security definer set search_path = public as $$
 declare
   queued integer;
@@ -86,9 +86,9 @@ begin
     raise exception 'webhook event for a space the caller cannot write to' using errcode = '42501';
   end if;
   insert into webhook_deliveries (webhook_id, space_id, event, payload)
-  select w.id, w.space_id, event, payload from webhooks w
+  select w.id, w.space_id, kind, body from webhooks w
   where w.space_id = s and w.active
-    and (case when only is null then event = any (w.events) else w.id = only end);
+    and (case when target is null then kind = any (w.events) else w.id = target end);
   get diagnostics queued = row_count;
   if queued > 0 then
     perform pg_notify('twinning_webhooks', '');

@@ -31,6 +31,7 @@ import { createMailer } from "./mailer";
 import { gateRequests } from "./request-gate";
 import { securityHeaders } from "./security-headers";
 import { routeUpgrades } from "./upgrades";
+import { createWebhookWorker, type WebhookWorker } from "./webhook-worker";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 
@@ -42,6 +43,8 @@ export interface RunningApp {
   events: EventHub;
   /** Re-checks open sockets and streams when access changes. */
   access: AccessWatcher;
+  /** Sends the queued webhook deliveries. */
+  webhooks: WebhookWorker;
   auth: Auth;
   log: Logger;
   /** Graceful stop: no new connections, finish requests, close the pool, stop the embedded database. */
@@ -174,6 +177,13 @@ export async function startApp(config: Config, log: Logger = createLogger(config
   // Every upgrade is answered: /collab, Vite's hot reload in development, else 404.
   routeUpgrades(httpServer, { routes: { "/collab/": collab.handleUpgrade }, dev: config.dev, deadlineMs: LIMITS.upgradeDeadlineMs, log });
   const access = await createAccessWatcher({ db, log, collab: collab.collab, events, sessionAbsoluteMs: config.sessionAbsoluteHours * 3_600_000 });
+  const webhooks = await createWebhookWorker({
+    db,
+    log,
+    retryDelaysMs: config.webhooks.retryDelaysMs,
+    timeoutMs: config.webhooks.timeoutMs,
+    allowPrivateAddresses: config.webhooks.allowPrivateAddresses,
+  });
 
   await new Promise<void>((resolve) => httpServer.listen(config.port, config.host, resolve));
   const address = httpServer.address();
@@ -194,6 +204,7 @@ export async function startApp(config: Config, log: Logger = createLogger(config
     collab: collab.collab,
     events,
     access,
+    webhooks,
     close() {
       closing ??= (async () => {
         clearInterval(sweep);
@@ -205,6 +216,8 @@ export async function startApp(config: Config, log: Logger = createLogger(config
         });
         // Event streams end, and documents are stored and compacted, before the database goes.
         await access.close();
+        // Attempts in flight are recorded before the pool goes (one not finished in time comes back after its hold).
+        await webhooks.close();
         await events.close();
         await collab.close();
         await closeVite();

@@ -35,6 +35,15 @@ export interface Config {
   exportWorkers?: number;
   /** Requests one API token may make per minute (API_REQUESTS_PER_MINUTE). */
   apiRequestsPerMinute: number;
+  /** Webhook deliveries (server/webhook-worker.ts). */
+  webhooks: {
+    /** WEBHOOK_ALLOW_PRIVATE_ADDRESSES=1: deliver to loopback, private and link-local addresses too (tests, a closed network). */
+    allowPrivateAddresses: boolean;
+    /** WEBHOOK_RETRY_DELAYS_MS (comma list): the waits before each retry; past the last, a delivery has failed. */
+    retryDelaysMs: readonly number[];
+    /** WEBHOOK_TIMEOUT_MS: how long one attempt may take. */
+    timeoutMs: number;
+  };
   /** Collaboration delays (tests shorten them). */
   collabTiming?: { unloadGraceMs?: number; deriveDebounceMs?: number; quietMs?: number };
 }
@@ -75,6 +84,11 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     },
     exportWorkers: Number(env.EXPORT_WORKERS ?? 1),
     apiRequestsPerMinute: Number(env.API_REQUESTS_PER_MINUTE ?? LIMITS.apiRequestsPerWindow),
+    webhooks: {
+      allowPrivateAddresses: env.WEBHOOK_ALLOW_PRIVATE_ADDRESSES === "1",
+      retryDelaysMs: env.WEBHOOK_RETRY_DELAYS_MS ? millisecondsList("WEBHOOK_RETRY_DELAYS_MS", env.WEBHOOK_RETRY_DELAYS_MS) : LIMITS.webhookRetryDelaysMs,
+      timeoutMs: Number(env.WEBHOOK_TIMEOUT_MS ?? LIMITS.webhookTimeoutMs),
+    },
     collabTiming: {
       ...(env.COLLAB_UNLOAD_GRACE_MS ? { unloadGraceMs: Number(env.COLLAB_UNLOAD_GRACE_MS) } : {}),
       ...(env.COLLAB_DERIVE_DEBOUNCE_MS ? { deriveDebounceMs: Number(env.COLLAB_DERIVE_DEBOUNCE_MS) } : {}),
@@ -82,4 +96,11 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
       ...(env.COLLAB_VERSION_QUIET_MS ? { quietMs: Number(env.COLLAB_VERSION_QUIET_MS) } : {}),
     },
   };
+}
+
+/** A comma list of milliseconds (`"200,400"`); anything else stops the start with a sentence. */
+function millisecondsList(name: string, value: string): number[] {
+  const list = value.split(",").map((part) => Number(part.trim()));
+  if (!list.every((ms) => Number.isFinite(ms) && ms >= 0)) throw new Error(`${name} must be a comma-separated list of milliseconds, such as 10000,30000,120000.`);
+  return list;
 }

@@ -75,6 +75,9 @@ async function seedWorld(sql: Sql, name: string): Promise<World> {
   const activity = await one(sql`insert into activities (space_id, kind, title, starts_on, area, created_by) values (${space}, 'meeting', ${`${name} activity`}, '2014-03-16', 'overall', ${member}) returning id`);
   await sql`insert into activity_organisations (activity_id, space_id, tenant_id) values (${activity}, ${space}, ${memberTenant})`;
   await one(sql`insert into api_tokens (user_id, name, token_hash, prefix, scope) values (${userId}, 'token', ${createHash("sha256").update(name).digest("hex")}, 'twn_', 'read') returning id`);
+  const webhook = await one(sql`insert into webhooks (space_id, url, events, secret, created_by)
+    values (${space}, ${`https://${name}.example.org/hook`}, array['card.created'], ${`whsec_${"A".repeat(32)}`}, ${userId}) returning id`);
+  await one(sql`insert into webhook_deliveries (webhook_id, space_id, event, payload) values (${webhook}, ${space}, 'card.created', '{}') returning id`);
   await sql`insert into rate_limits (key, points, expire) values (${`${name}-throttle`}, 1, ${Date.now() + 3_600_000})`;
   ids.push(`${name}-throttle`);
   return { userId, ids };
@@ -162,6 +165,21 @@ describe("row-level security on every table", () => {
     expect(written).toEqual([]);
     // Nothing of the host's world changed.
     for (const table of tables.filter((t) => !(t in SYSTEM_TABLES))) expect((await rowsOf(sql, table, host.ids)).length, table).toBeGreaterThan(0);
+  });
+});
+
+describe("webhook events", () => {
+  it("only a user who may write to a space can queue one for it (42501 otherwise)", async () => {
+    const { sql, app } = await freshDatabase();
+    const host = await seedWorld(sql, "host");
+    await seedWorld(sql, "outsider");
+    const [{ space }] = await sql<{ space: string }[]>`select id as space from spaces where title = 'host space'`;
+    const enqueue = (userId: string) => asUser(app, userId, (tx) => tx`select app_enqueue_webhook(${space}, 'card.created', '{}') as queued`);
+    await expect(enqueue("outsider-owner")).rejects.toMatchObject({ code: "42501" });
+    await expect(enqueue("outsider-member")).rejects.toMatchObject({ code: "42501" });
+    const [{ queued }] = await enqueue("host-member");
+    expect(queued).toBe(1);
+    void host;
   });
 });
 

@@ -1,4 +1,4 @@
-import { refFields, ROUTE_ACTIONS, type IntentOf, type RouteWithActions } from "@twinning/domain";
+import { LIST_FIELDS, refFields, ROUTE_ACTIONS, type IntentOf, type RouteWithActions } from "@twinning/domain";
 import type { z } from "zod";
 import { notFound } from "~/lib/access.server";
 
@@ -20,7 +20,8 @@ export function readAction<R extends RouteWithActions>(route: R, formData: FormD
   const schema = Object.hasOwn(schemas, intent) ? schemas[intent] : undefined;
   if (!schema) throw new Response("Bad Request", { status: 400 });
   const ids = refFields(schema);
-  const lists = new Set(ids.filter((f) => f.list).map((f) => f.field));
+  // Lists of ids, and lists of choices (a webhook's events), are read with getAll.
+  const lists = new Set<string>([...ids.filter((f) => f.list).map((f) => f.field), ...LIST_FIELDS.filter((f) => Object.hasOwn(schema.shape, f))]);
   const input: Record<string, unknown> = { intent };
   for (const field of Object.keys(schema.shape)) {
     if (field === "intent") continue;

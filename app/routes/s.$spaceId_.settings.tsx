@@ -2,7 +2,7 @@ import type { SerializeFrom } from "@remix-run/node";
 import { getFormProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { endPartnership, invitePartner, partnersOf, searchTenants, setArchived, updateSpace } from "@twinning/db";
 import { invitePartnerSchema, LIMITS, SPACE_ROLES, updateSpaceSchema } from "@twinning/domain";
 import { FormMessage, Notice, TextField } from "~/components/Field";
@@ -175,6 +175,11 @@ export default function SpaceSettings() {
           ) : null}
         </>
       )}
+
+      <h2 id="webhooks-heading">{t("webhooks.title")}</h2>
+      <p className="muted">
+        {t("webhooks.settingsHint")} <Link to={`/s/${space.id}/webhooks`}>{t("webhooks.manage")}</Link>
+      </p>
 
       <h2>{space.archived ? t("space.restoreHeading") : t("space.archiveHeading")}</h2>
       <p className="muted">{space.archived ? t("space.restoreHint") : t("space.archiveHint")}</p>

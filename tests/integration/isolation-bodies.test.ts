@@ -1,6 +1,6 @@
 import { pathToFileURL } from "node:url";
 import type { ServerBuild } from "@remix-run/node";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { insertUser, type Sql } from "@twinning/db";
 import { hashPassword } from "@twinning/auth";
@@ -38,6 +38,8 @@ const PATHS: Record<RouteWithActions, (w: OwnWorld) => string> = {
   "routes/inbox": () => "/inbox",
   "routes/s.$spaceId_.docs.$docId_.comments": (w) => `/s/${w.space}/docs/${w.document}/comments`,
   "routes/s.$spaceId_.overview": (w) => `/s/${w.space}/overview`,
+  "routes/s.$spaceId_.webhooks": (w) => `/s/${w.space}/webhooks`,
+  "routes/s.$spaceId_.webhooks_.$webhookId": (w) => `/s/${w.space}/webhooks/${w.webhook}`,
 };
 
 /** Routes whose actions take no id in their body (checked against the build, so a new one is not forgotten). */
@@ -94,6 +96,7 @@ const NOT_FOREIGN: Partial<Record<string, string[]>> = {
 /** Valid values for required fields that a plain word cannot fill (a date, one of the space's areas), per route. */
 const FIELD_SAMPLES: Partial<Record<RouteWithActions, Record<string, string>>> = {
   "routes/s.$spaceId_.overview": { start: "2014-03-16", area: "overall" },
+  "routes/s.$spaceId_.webhooks": { url: "https://example.org/twinning-hook", events: "card.created", active: "on" },
 };
 
 /** A valid value for a required field that names no resource. */
@@ -166,6 +169,12 @@ describe("isolation matrix: ids in bodies", () => {
     await owner`insert into document_comments (thread_id, space_id, author_id, body) values (${thread.id}, ${space.id}, ${hostUser}, 'En kommentar')`;
     const [activity] = await owner`
       insert into activities (space_id, kind, title, starts_on, area, created_by) values (${space.id}, 'meeting', 'Møde', '2014-03-16', 'overall', ${hostUser}) returning id`;
+    // A webhook with one delivered event (redelivered by the attacker's own id only).
+    const [webhook] = await owner`
+      insert into webhooks (space_id, url, events, secret, created_by) values (${space.id}, 'https://example.org/hook', '{card.created}', ${`whsec_${"A".repeat(32)}`}, ${hostUser}) returning id`;
+    const [delivery] = await owner`
+      insert into webhook_deliveries (webhook_id, space_id, event, payload, state, attempts, response_status, delivered_at)
+      values (${webhook.id}, ${space.id}, 'card.created', '{}', 'delivered', 1, 200, now()) returning id`;
     const [invitation] = await owner`
       insert into invitations (tenant_id, email, role, token_hash, invited_by, expires_at)
       values (${tenant.id}, ${`someone-${name}@example.org`}, 'member', ${`hash-${name}`}, ${hostUser}, now() + interval '7 days') returning id`;
@@ -185,6 +194,8 @@ describe("isolation matrix: ids in bodies", () => {
       notification: notification.id as string,
       thread: thread.id as string,
       activity: activity.id as string,
+      webhook: webhook.id as string,
+      delivery: delivery.id as string,
     };
   }
 
@@ -244,6 +255,12 @@ describe("isolation matrix: ids in bodies", () => {
     expect(unknown, "routes with actions that are neither in ROUTE_ACTIONS nor listed here").toEqual([]);
   });
 
+  // A successful ping or redelivery queues a delivery, which the server's webhook worker would go on
+  // updating (an attempt, a retry) during the next test's checksums: only the tests' own queue goes.
+  afterEach(async () => {
+    await owner`delete from webhook_deliveries where state = 'pending'`;
+  });
+
   const post = (path: string, body: Record<string, string | string[]>) => {
     const form = new URLSearchParams();
     for (const [k, v] of Object.entries(body)) for (const one of [v].flat()) form.append(k, one);
@@ -289,6 +306,18 @@ describe("isolation matrix: ids in bodies", () => {
       expect([200, 204, 302, 303], `${intent} with own ids → ${res.status}: ${(await res.text()).slice(0, 200)}`).toContain(res.status);
     });
   }
+
+  it("a webhook's deliveries page names a webhook of its own space only: another space's or a malformed id is a 404", async () => {
+    const own = await ownWorld();
+    for (const webhook of [foreign.viewer.webhook, foreign.invited.webhook, foreign.invisible.webhook, "not-a-uuid", "00000000-0000-4000-8000-000000000000"]) {
+      const res = await fetch(`${app.url}/s/${own.space}/webhooks/${encodeURIComponent(webhook)}`, { headers: { Cookie: cookie }, redirect: "manual" });
+      expect(res.status, webhook).toBe(404);
+      await res.text();
+    }
+    const mine = await fetch(`${app.url}/s/${own.space}/webhooks/${own.webhook}`, { headers: { Cookie: cookie }, redirect: "manual" });
+    expect(mine.status).toBe(200);
+    await mine.text();
+  });
 
   it("prints the figures", () => {
     console.log(`[isolation bodies] ${cases.length} intents with id fields, ${tally.cases} attacks, all refused (${JSON.stringify(tally.refused)}), nothing changed`);

@@ -31,6 +31,8 @@ interface Fixture {
   hostId: string;
   partnerId: string;
   versionId: string;
+  webhookId: string;
+  deliveryId: string;
 }
 
 const SECRET_SPACE = "Fortrolig plan Ballerup–Wuxi";
@@ -82,6 +84,20 @@ const MATRIX: Record<string, Row> = {
     post: { body: () => ({ intent: "archive" }), expect: { anonymous: "login", hostAdmin: "skip", rest: "denied" } },
   },
   "routes/s.$spaceId_.audit": { path: (f) => `/s/${f.spaceId}/audit`, get: { ...hostAdminOnly, rest: "denied" } },
+  // Webhooks and their deliveries: the host's admins only (malformed and other spaces' ids: isolation-bodies).
+  "routes/s.$spaceId_.webhooks": {
+    path: (f) => `/s/${f.spaceId}/webhooks`,
+    get: { ...hostAdminOnly, rest: "denied" },
+    post: {
+      body: () => ({ intent: "createWebhook", url: "https://intruder.example/hook", events: "card.created" }),
+      expect: { anonymous: "login", hostAdmin: "skip", rest: "denied" },
+    },
+  },
+  "routes/s.$spaceId_.webhooks_.$webhookId": {
+    path: (f) => `/s/${f.spaceId}/webhooks/${f.webhookId}`,
+    get: { ...hostAdminOnly, rest: "denied" },
+    post: { body: (f) => ({ intent: "redeliver", deliveryId: f.deliveryId }), expect: { anonymous: "login", hostAdmin: "skip", rest: "denied" } },
+  },
   "routes/s.$spaceId_.docs.new": {
     path: (f) => `/s/${f.spaceId}/docs/new`,
     get: { hostAdmin: "ok", hostMember: "ok", partnerAdmin: "ok", partnerEditor: "ok", partnerCommenter: "denied", partnerViewer: "denied", anonymous: "login", rest: "denied" },
@@ -282,6 +298,13 @@ describe("isolation matrix", () => {
     }
     await owner`update space_partners set status = 'active'`;
     await asUser(sql, "hostAdmin", (tx) => endPartnership(tx, { spaceId: space.id, tenantId: removedTenant, actorId: "hostAdmin", by: "host" }));
+    const [webhook] = await owner`
+      insert into webhooks (space_id, url, events, secret, created_by) values (${space.id}, 'https://example.org/hook', '{card.created}', ${`whsec_${"A".repeat(32)}`}, 'hostAdmin') returning id`;
+    fixture.webhookId = webhook.id;
+    const [delivery] = await owner`
+      insert into webhook_deliveries (webhook_id, space_id, event, payload, state, attempts, response_status, delivered_at)
+      values (${webhook.id}, ${space.id}, 'card.created', '{}', 'delivered', 1, 200, now()) returning id`;
+    fixture.deliveryId = delivery.id;
     void commenterTenant;
     void viewerTenant;
     for (const actor of ACTORS.filter((a) => a !== "anonymous")) {
@@ -528,5 +551,9 @@ describe("isolation matrix", () => {
     expect(versions).toEqual([{ name: "Fortrolig version" }]);
     const [invites] = await app.db.owner`select count(*)::int as n from invitations`;
     expect(invites.n).toBe(0);
+    const webhooks = await app.db.owner`select url from webhooks`;
+    expect(webhooks).toEqual([{ url: "https://example.org/hook" }]);
+    const deliveries = await app.db.owner`select state from webhook_deliveries`;
+    expect(deliveries).toEqual([{ state: "delivered" }]);
   });
 });

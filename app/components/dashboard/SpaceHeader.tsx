@@ -1,5 +1,5 @@
 import { Link } from "@remix-run/react";
-import { CalendarRange, LayoutDashboard, Settings, ScrollText, Users } from "lucide-react";
+import { CalendarRange, LayoutDashboard, Settings, ScrollText, Users, Webhook } from "lucide-react";
 import type { Space } from "@twinning/db";
 import type { SpaceAccess, SpaceIcon } from "@twinning/domain";
 import { SpaceIconGlyph } from "~/components/SpaceLook";
@@ -68,6 +68,10 @@ export function SpaceHeader({ space, hostName, access, manage, current }: Props)
           <Link to={`/s/${space.id}/audit`} className="icon-link">
             <ScrollText size={16} aria-hidden="true" />
             {t("audit.spaceLink")}
+          </Link>
+          <Link to={`/s/${space.id}/webhooks`} className="icon-link">
+            <Webhook size={16} aria-hidden="true" />
+            {t("webhooks.link")}
           </Link>
         </p>
       ) : null}

@@ -19,3 +19,4 @@ export * from "./dashboard";
 export * from "./activities";
 export * from "./public-shapes";
 export * from "./webhooks";
+export * from "./webhook-admin";

@@ -13,6 +13,7 @@ import {
 } from "./schemas";
 import { LIMITS } from "./limits";
 import { activitySchema } from "./activities";
+import { createWebhookSchema, updateWebhookSchema } from "./webhooks";
 import { DOCUMENT_TYPES, LOCALES, TENANT_ROLES } from "./vocabulary";
 
 /**
@@ -22,7 +23,7 @@ import { DOCUMENT_TYPES, LOCALES, TENANT_ROLES } from "./vocabulary";
  * new field is attacked without a new test.
  */
 
-export const ID_KINDS = ["space", "tenant", "user", "document", "board", "column", "card", "checklistItem", "invitation", "version", "notification", "thread", "activity"] as const;
+export const ID_KINDS = ["space", "tenant", "user", "document", "board", "column", "card", "checklistItem", "invitation", "version", "notification", "thread", "activity", "webhook", "delivery"] as const;
 export type IdKind = (typeof ID_KINDS)[number];
 
 /** The registry of id-bearing fields: schema → the kind of resource it names. */
@@ -68,7 +69,7 @@ export const moveCardSchema = z.object({
 });
 
 /** Fields named in `formData.getAll` (lists); everything else is read once. */
-export const LIST_FIELDS = ["assignees", "userIds", "tenantIds"] as const;
+export const LIST_FIELDS = ["assignees", "userIds", "tenantIds", "events"] as const;
 
 export const ROUTE_ACTIONS = {
   "routes/s.$spaceId_.boards.$boardId": {
@@ -162,6 +163,18 @@ export const ROUTE_ACTIONS = {
     setOverviewAreas: intent("setOverviewAreas").extend({
       areas: withoutNul(z.string({ error: "required" }).trim().min(1, { error: "required" }).max(LIMITS.descriptionLength, { error: "tooLong" })),
     }),
+  },
+  /** A space's webhooks, kept by its host's admins: each step names the webhook, looked up in this space only. */
+  "routes/s.$spaceId_.webhooks": {
+    createWebhook: createWebhookSchema,
+    updateWebhook: updateWebhookSchema.safeExtend({ webhookId: ref("webhook") }),
+    setWebhookActive: intent("setWebhookActive").extend({ webhookId: ref("webhook"), active: z.enum(["1", "0"], { error: "required" }) }),
+    pingWebhook: intent("pingWebhook").extend({ webhookId: ref("webhook") }),
+    deleteWebhook: intent("deleteWebhook").extend({ webhookId: ref("webhook") }),
+  },
+  /** A webhook's deliveries: one sent again (a delivery of this webhook only). */
+  "routes/s.$spaceId_.webhooks_.$webhookId": {
+    redeliver: intent("redeliver").extend({ deliveryId: ref("delivery") }),
   },
   "routes/api.cards": {
     createFromSelection: intent("createFromSelection").extend({ spaceId: ref("space"), boardId: ref("board"), title: z.string().max(10_000) }),

@@ -24,7 +24,7 @@ const webhookFields = {
   description: withoutNul(z.string().trim().max(LIMITS.webhookDescriptionLength, { error: "tooLong" }))
     .optional()
     .default(""),
-  events: z.array(z.enum(WEBHOOK_EVENTS), { error: "chooseEvents" }).min(1, { error: "chooseEvents" }),
+  events: z.array(z.enum(WEBHOOK_EVENTS, { error: "chooseEvents" }), { error: "chooseEvents" }).min(1, { error: "chooseEvents" }),
 };
 
 /** A new webhook as the space's webhook page posts it: the URL, a note of what it is for, the events it wants. */

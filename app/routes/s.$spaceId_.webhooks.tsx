@@ -78,7 +78,7 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
         throw back("saved");
       }
       case "setWebhookActive": {
-        const active = input.data.active === "1";
+        const active = input.data.to === "active";
         if (!(await setWebhookActive(tx, { space, webhookId: input.data.webhookId, active }))) notFound();
         throw back(active ? "resumed" : "paused");
       }
@@ -141,8 +141,8 @@ export default function SpaceWebhooks() {
             const typed: WebhookTyped =
               mine?.intent === "updateWebhook" ? mine.typed : { url: w.url, description: w.description, events: w.events, active: w.active };
             return (
-              <li key={w.id} className="card stack webhook-item" aria-labelledby={`webhook-${w.id}-url`}>
-                <h3 id={`webhook-${w.id}-url`} className="webhook-url">
+              <li key={w.id} className="card stack webhook-item" aria-labelledby={`webhook-${w.id}-title`}>
+                <h3 id={`webhook-${w.id}-title`} className="webhook-url">
                   {w.url}
                 </h3>
                 {w.description ? <p>{w.description}</p> : null}
@@ -198,7 +198,7 @@ export default function SpaceWebhooks() {
                       <Form method="post">
                         <input type="hidden" name="intent" value="setWebhookActive" />
                         <input type="hidden" name="webhookId" value={w.id} />
-                        <input type="hidden" name="active" value={w.active ? "0" : "1"} />
+                        <input type="hidden" name="to" value={w.active ? "paused" : "active"} />
                         <button
                           type="submit"
                           className="secondary"

@@ -153,7 +153,8 @@ describe("webhooks of a space", () => {
     expect(await page.locator(".webhook-item").innerText()).toContain("Leveret");
 
     // Edit: untick Active (paused), refused edits keep what was typed.
-    await page.getByText("Redigér", { exact: true }).click();
+    await page.locator(".webhook-edit summary").click();
+    await poll(() => page.locator(".webhook-edit").getAttribute("open")).not.toBeNull();
     const edit = page.locator(".webhook-edit");
     await edit.getByLabel("Adresse (URL)").fill("not a url");
     await edit.getByRole("button", { name: "Gem ændringer" }).click();
@@ -162,7 +163,7 @@ describe("webhooks of a space", () => {
     expect(await page.locator(".webhook-edit").getAttribute("open")).not.toBeNull();
     await check(page, "refused edit at 360 px", "webhooks-edit-refused-360");
     await page.locator(".webhook-edit").getByLabel("Adresse (URL)").fill(url);
-    await page.locator(".webhook-edit").getByLabel("Aktiv").uncheck();
+    await page.locator(".webhook-edit").getByLabel("Aktiv", { exact: true }).uncheck();
     await page.locator(".webhook-edit").getByRole("button", { name: "Gem ændringer" }).click();
     await poll(() => page.getByText("Webhooken er gemt.").count()).toBe(1);
     expect(await page.locator(".webhook-item").innerText()).toContain("Sat på pause");

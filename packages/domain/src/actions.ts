@@ -168,7 +168,7 @@ export const ROUTE_ACTIONS = {
   "routes/s.$spaceId_.webhooks": {
     createWebhook: createWebhookSchema,
     updateWebhook: updateWebhookSchema.safeExtend({ webhookId: ref("webhook") }),
-    setWebhookActive: intent("setWebhookActive").extend({ webhookId: ref("webhook"), active: z.enum(["1", "0"], { error: "required" }) }),
+    setWebhookActive: intent("setWebhookActive").extend({ webhookId: ref("webhook"), to: z.enum(["active", "paused"], { error: "required" }) }),
     pingWebhook: intent("pingWebhook").extend({ webhookId: ref("webhook") }),
     deleteWebhook: intent("deleteWebhook").extend({ webhookId: ref("webhook") }),
   },

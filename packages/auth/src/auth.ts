@@ -120,8 +120,9 @@ export function createAuth(sql: Sql, options: AuthOptions) {
       if (!session || !user) return { user: null, sessionId: null };
       const createdAt = (session as Session & { createdAt: Date }).createdAt;
       if (Date.now() - createdAt.getTime() > absolute) {
+        // This session ends here, now: its cookie is cleared (no other answer can have replaced it yet).
         await endSession(sql, session.id);
-        return { user: null, sessionId: null };
+        return { user: null, sessionId: null, setCookie: lucia.createBlankSessionCookie().serialize() };
       }
       // Lucia extends a session past half its idle time; the cookie itself carries no expiry.
       return { user: toUser(user), sessionId: session.id };

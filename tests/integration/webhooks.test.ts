@@ -12,6 +12,7 @@ import {
   insertUser,
   pingWebhook,
   redeliver,
+  setWebhookActive,
 } from "@twinning/db";
 import { DEMO_PASSWORD, demoEmail, loadDemoWorld } from "@twinning/demo-world";
 import type { WebhookEvent } from "@twinning/domain";
@@ -244,6 +245,26 @@ describe("webhooks", () => {
     await new Promise((r) => setTimeout(r, RETRY_DELAYS.at(-1)! * 2));
     expect(h.got().length).toBe(sent);
     await h.remove();
+  });
+
+  it("a paused webhook's queued delivery waits, and is sent once it is resumed", async () => {
+    const paused = await hook(["card.created"]);
+    const other = await hook(["card.created"]);
+    const [board] = await app.db.owner<{ id: string; spaceId: string }[]>`select id, space_id from boards where id = ${boardId}`;
+    // Queued while active, paused before the transaction commits: the worker first sees it paused.
+    await asUser(app.db.sql, hostId, async (tx) => {
+      expect((await createCard(tx, { board, title: "Sat på pause", description: "", assignees: [], actorId: hostId })).ok).toBe(true);
+      expect(await setWebhookActive(tx, { space: { id: spaceId }, webhookId: paused.id, active: false })).toBe(true);
+    });
+    // The same card's delivery to the active webhook arrives: the worker claimed past the paused one.
+    await poll(() => other.got().length).toBe(1);
+    expect(await paused.deliveries()).toMatchObject([{ state: "pending", attempts: 0 }]);
+    expect(paused.got()).toEqual([]);
+    await asUser(app.db.sql, hostId, (tx) => setWebhookActive(tx, { space: { id: spaceId }, webhookId: paused.id, active: true }));
+    await poll(async () => (await paused.deliveries())[0]?.state).toBe("delivered");
+    expect(paused.got().map((r) => r.json!.data.card.title)).toEqual(["Sat på pause"]);
+    await paused.remove();
+    await other.remove();
   });
 
   it("with the guard on (the default), a loopback address is refused and not retried", async () => {

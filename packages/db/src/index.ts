@@ -19,4 +19,3 @@ export * from "./dashboard";
 export * from "./activities";
 export * from "./public-shapes";
 export * from "./webhooks";
-export * from "./webhook-admin";

@@ -1,4 +1,4 @@
-import type { WebhookEvent } from "@twinning/domain";
+import { LIMITS, type WebhookEvent } from "@twinning/domain";
 import type { Queryable } from "./client";
 
 /**
@@ -61,13 +61,6 @@ export async function pingWebhook(tx: Queryable, input: { space: { id: string };
   return queued > 0;
 }
 
-export async function listWebhooks(sql: Queryable, spaceId: string): Promise<Webhook[]> {
-  return sql<Webhook[]>`
-    select w.id, w.space_id, w.url, w.description, w.events, w.active, w.created_at, u.name as created_by_name
-    from webhooks w left join users u on u.id = w.created_by
-    where w.space_id = ${spaceId} order by w.created_at`;
-}
-
 export async function findWebhook(sql: Queryable, spaceId: string, webhookId: string): Promise<Webhook | undefined> {
   const [row] = await sql<Webhook[]>`
     select w.id, w.space_id, w.url, w.description, w.events, w.active, w.created_at, u.name as created_by_name
@@ -95,6 +88,7 @@ export async function updateWebhook(
   const rows = await tx`
     update webhooks set url = ${input.url}, description = ${input.description}, events = ${input.events}, active = ${input.active}
     where id = ${input.webhookId} and space_id = ${input.space.id} returning id`;
+  if (rows.length && input.active) await wakeWorkers(tx);
   return rows.length > 0;
 }
 
@@ -118,8 +112,13 @@ export async function redeliver(tx: Queryable, input: { space: { id: string }; w
     update webhook_deliveries set state = 'pending', next_attempt_at = now(), locked_until = null
     where id = ${input.deliveryId} and webhook_id = ${input.webhookId} and space_id = ${input.space.id} and state <> 'pending'
     returning id`;
-  if (rows.length) await tx`select pg_notify(${WEBHOOK_CHANNEL}, '')`;
+  if (rows.length) await wakeWorkers(tx);
   return rows.length > 0;
+}
+
+/** Wakes the delivery workers on commit (deliveries became due: redelivered, or their webhook resumed). */
+async function wakeWorkers(tx: Queryable): Promise<void> {
+  await tx`select pg_notify(${WEBHOOK_CHANNEL}, '')`;
 }
 
 /** A delivery claimed by a worker, with what it needs to send it. */
@@ -133,16 +132,17 @@ export interface ClaimedDelivery {
 }
 
 /**
- * Claims up to `limit` due deliveries for `holdSeconds` (system path): others skip them meanwhile,
- * and a worker that dies holding them only delays them. Counts the attempt.
+ * Claims up to `limit` due deliveries of active webhooks for `holdSeconds` (system path): others skip
+ * them meanwhile, and a worker that dies holding them only delays them. Counts the attempt. A paused
+ * webhook's deliveries wait, and are sent once it is resumed.
  */
 export async function claimDeliveries(system: Queryable, input: { limit: number; holdSeconds: number }): Promise<ClaimedDelivery[]> {
   return system<ClaimedDelivery[]>`
     with due as (
-      select d.id from webhook_deliveries d
-      where d.state = 'pending' and d.next_attempt_at <= now() and (d.locked_until is null or d.locked_until < now())
+      select d.id from webhook_deliveries d join webhooks w on w.id = d.webhook_id
+      where d.state = 'pending' and w.active and d.next_attempt_at <= now() and (d.locked_until is null or d.locked_until < now())
       order by d.next_attempt_at limit ${input.limit}
-      for update skip locked
+      for update of d skip locked
     )
     update webhook_deliveries d
     set locked_until = now() + make_interval(secs => ${input.holdSeconds}), attempts = d.attempts + 1, last_attempt_at = now()
@@ -169,9 +169,55 @@ export async function recordAttempt(
     where id = ${input.id}`;
 }
 
-/** When the next delivery is due (system path), or null when nothing waits. */
+/** When the next delivery is due (system path), or null when nothing waits (a paused webhook's wait until it is resumed). */
 export async function nextDeliveryDue(system: Queryable): Promise<Date | null> {
   const [row] = await system<{ at: Date | null }[]>`
-    select min(greatest(next_attempt_at, coalesce(locked_until, next_attempt_at))) as at from webhook_deliveries where state = 'pending'`;
+    select min(greatest(d.next_attempt_at, coalesce(d.locked_until, d.next_attempt_at))) as at
+    from webhook_deliveries d join webhooks w on w.id = d.webhook_id where d.state = 'pending' and w.active`;
   return row?.at ?? null;
+}
+
+export interface WebhookWithLast extends Webhook {
+  lastState: DeliveryState | null;
+  lastEvent: string | null;
+  lastAt: Date | null;
+  lastStatus: number | null;
+}
+
+/** The space's webhooks, oldest first, each with its latest delivery (none: nulls). */
+export async function webhooksWithLastDelivery(sql: Queryable, spaceId: string): Promise<WebhookWithLast[]> {
+  return sql<WebhookWithLast[]>`
+    select w.id, w.space_id, w.url, w.description, w.events, w.active, w.created_at, u.name as created_by_name,
+      d.state as last_state, d.event as last_event, d.created_at as last_at, d.response_status as last_status
+    from webhooks w
+    left join users u on u.id = w.created_by
+    left join lateral (
+      select state, event, created_at, response_status from webhook_deliveries
+      where webhook_id = w.id and space_id = w.space_id order by created_at desc limit 1
+    ) d on true
+    where w.space_id = ${spaceId} order by w.created_at, w.id`;
+}
+
+export type AddWebhookResult = { ok: true; id: string } | { ok: false; error: "webhookLimit" };
+
+/**
+ * Adds a webhook unless the space already has `LIMITS.webhooksPerSpace`. Concurrent adds to one space
+ * wait for each other (a transaction-scoped advisory lock), so two at once cannot pass the limit.
+ */
+export async function addWebhookWithinLimit(
+  tx: Queryable,
+  input: { space: { id: string }; url: string; description: string; events: WebhookEvent[]; secret: string; actorId: string },
+): Promise<AddWebhookResult> {
+  await tx`select pg_advisory_xact_lock(hashtextextended(${`webhooks:${input.space.id}`}, 0))`;
+  const [{ count }] = await tx<{ count: number }[]>`select count(*)::int as count from webhooks where space_id = ${input.space.id}`;
+  if (count >= LIMITS.webhooksPerSpace) return { ok: false, error: "webhookLimit" };
+  const { id } = await createWebhook(tx, input);
+  return { ok: true, id };
+}
+
+/** Pauses or resumes a webhook of the authorised space (resumed: what waited is sent); false when it is not one of the space's. */
+export async function setWebhookActive(tx: Queryable, input: { space: { id: string }; webhookId: string; active: boolean }): Promise<boolean> {
+  const rows = await tx`update webhooks set active = ${input.active} where id = ${input.webhookId} and space_id = ${input.space.id} returning id`;
+  if (rows.length && input.active) await wakeWorkers(tx);
+  return rows.length > 0;
 }

@@ -3,6 +3,7 @@ import {
   activitySchema,
   cardSchema,
   commentSchema,
+  createDocumentSchema,
   DOCUMENT_STATUSES,
   DOCUMENT_TYPES,
   LIMITS,
@@ -155,6 +156,16 @@ export const CardUpdate = cardFields.meta({ id: "CardUpdate", description: "The 
 export const CardMove = z
   .object({ columnId: id, afterId: id.optional().meta({ description: "The card it should follow in that column; omitted: first." }) })
   .meta({ id: "CardMove" });
+export const DocumentCreate = createDocumentSchema
+  .omit({ template: true })
+  .extend({
+    type: createDocumentSchema.shape.type.optional().default("note"),
+    markdown: z
+      .string({ error: "required" })
+      .max(LIMITS.markdownLength, { error: `tooLongMax|${JSON.stringify({ max: LIMITS.markdownLength })}` })
+      .meta({ description: "The text as Markdown (CommonMark with GitHub's tables and task lists). HTML in it stays text; only web, mail and site links stay links." }),
+  })
+  .meta({ id: "DocumentCreate" });
 export const CommentCreate = commentSchema.meta({ id: "CommentCreate" });
 /** The overview form's fields and rules: start and end as `2014-03-16` or a month `2014-03`; organisations as short names, comma-separated. */
 export const ActivityCreate = activitySchema.meta({ id: "ActivityCreate" });
@@ -215,6 +226,17 @@ export const OPERATIONS = {
     status: 200,
     response: listOf(DocumentMeta, "DocumentList"),
     paginated: true,
+  }),
+  createDocument: op({
+    operationId: "createDocument",
+    method: "post",
+    path: "/spaces/{spaceId}/documents",
+    tag: "Documents",
+    summary: "Create a document from Markdown (editors)",
+    params: spaceParams,
+    body: DocumentCreate,
+    status: 201,
+    response: DocumentMeta,
   }),
   getDocument: op({
     operationId: "getDocument",

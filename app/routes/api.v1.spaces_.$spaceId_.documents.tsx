@@ -1,11 +1,23 @@
-import { apiDocument, listDocuments } from "@twinning/db";
+import { apiDocument, createDocument, listDocuments } from "@twinning/db";
 import { LIMITS } from "@twinning/domain";
+import { jsonToYUpdate } from "@twinning/editor";
+import { markdownToDoc } from "@twinning/editor/markdown";
 import { OPERATIONS } from "~/lib/api-operations";
-import { apiRoute, paginate } from "~/lib/api.server";
+import { ApiProblem, apiRoute, paginate } from "~/lib/api.server";
 
 /** `GET /api/v1/spaces/{spaceId}/documents`: current documents, newest edit first. */
 export const loader = apiRoute(OPERATIONS.listDocuments, async ({ tx, space, query }) => {
   const { space: s } = await space("space.view");
   const page = paginate(await listDocuments(tx, s.id), (d) => d.id, query, LIMITS.apiPageSize);
   return { items: page.items.map(apiDocument), nextCursor: page.nextCursor };
+});
+
+/** `POST …/documents`: a document whose first text is the Markdown, as the "new document" page makes one from a template. */
+export const action = apiRoute(OPERATIONS.createDocument, async ({ tx, space, body, user }) => {
+  const { space: s } = await space("space.edit");
+  const converted = markdownToDoc(body.markdown);
+  if (!converted.ok) throw new ApiProblem(400, `markdown.${converted.reason}`, { max: LIMITS.markdownLength });
+  const { title, type, language } = body;
+  const doc = await createDocument(tx, { spaceId: s.id, title, type, language, template: "markdown", initialState: jsonToYUpdate(converted.json), actorId: user.id });
+  return apiDocument(doc);
 });

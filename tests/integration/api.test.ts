@@ -184,6 +184,7 @@ describe("the API", () => {
       const params: Record<string, string> = { spaceId: w.spaceId, documentId: w.documentId, boardId: w.boardId, cardId: w.cardId };
       const queries: Record<string, string> = { listActivities: "?year=2014", search: "?q=Jordprøver", getDocumentContent: `?format=markdown` };
       const bodies: Record<string, unknown> = {
+        createDocument: { title: "Notat fra journalsystemet", language: "da", markdown: "# Notat\n\n- Sag 27.00.00" },
         createCard: { title: "Fra journalsystemet", columnId: w.columns[1], dueDate: "2026-12-31" },
         updateCard: { title: "Jordprøver (ændret)", description: "Fra API'et" },
         moveCard: { columnId: w.columns[2] },
@@ -206,7 +207,7 @@ describe("the API", () => {
           called.push(op.operationId);
         }
       }
-      expect(called.length).toBe(18);
+      expect(called.length).toBe(19);
     });
 
     it("is rendered as a reference page listing every operation", async () => {
@@ -354,6 +355,50 @@ describe("the API", () => {
       );
       // Nothing was created by the refused requests.
       const [{ n }] = await app.db.owner`select count(*)::int as n from cards where title = 'X' or title = ''`;
+      expect(n).toBe(0);
+    });
+
+    it("creates a document from Markdown that reads back as the same Markdown; refusals say why and create nothing", async () => {
+      const token = await makeToken("partner");
+      const path = `/spaces/${w.spaceId}/documents`;
+      const markdown = [
+        "# Handleplan for jordsporet",
+        "",
+        "Parterne **mødes** hvert år, se [aftalen](https://example.org/aftale).",
+        "",
+        "## Opgaver",
+        "",
+        "1. Jordprøver i Wuxi",
+        "2. Workshop i Ballerup",
+        "",
+        "- [x] Budget godkendt",
+        "- [ ] Rapport til JEPD",
+        "",
+        "| Område | Ansvarlig |",
+        "| --- | --- |",
+        "| Jord | Region Hovedstaden |",
+      ].join("\n");
+      const created = await api(token, path, { method: "POST", json: { title: "Handleplan 2027", type: "action_plan", language: "da", markdown } });
+      expect(created.status).toBe(201);
+      const doc = await created.json();
+      expect(doc).toMatchObject({ spaceId: w.spaceId, title: "Handleplan 2027", type: "action_plan", language: "da", status: "draft" });
+      const back = await (await api(token, `${path}/${doc.id}/content?format=markdown`)).json();
+      for (const line of ["# Handleplan for jordsporet", "Parterne **mødes** hvert år, se [aftalen](<https://example.org/aftale>).", "2. Workshop i Ballerup", "- [x] Budget godkendt", "| Jord | Region Hovedstaden |"])
+        expect(back.content).toContain(line);
+      const [audit] = await app.db.owner`select actor_id from audit_events where action = 'document.created' and details->>'title' = 'Handleplan 2027'`;
+      expect(audit).toEqual({ actorId: "partner" });
+      // The type defaults to a note; the language must be given.
+      const note = await api(token, path, { method: "POST", json: { title: "Notat", language: "zh-CN", markdown: "## 合作领域" } });
+      expect(await note.json()).toMatchObject({ type: "note", language: "zh-CN" });
+      const refused = async (json: unknown, detail: RegExp, status = 400, as = token) =>
+        expectProblem(await api(as, path, { method: "POST", json, headers: { "Accept-Language": "en" } }), status, detail);
+      await refused({ title: "Nej", language: "da", markdown: ">".repeat(5000) + " dybt" }, /nests lists or quotes too many levels/);
+      await refused({ title: "Nej", language: "da", markdown: "a".repeat(200_001) }, /markdown: At most 200000 characters/);
+      await refused({ title: "", language: "da", markdown: "# x" }, /title: This field is required/);
+      await refused({ title: "Nej", markdown: "# x" }, /language/);
+      await refused({ title: "Nej", language: "da", markdown: "# x" }, /may not/, 403, await makeToken("commenter"));
+      await refused({ title: "Nej", language: "da", markdown: "# x" }, /read only/, 403, await makeToken("partner", { scope: "read" }));
+      const [{ n }] = await app.db.owner`select count(*)::int as n from documents where title in ('Nej', '')`;
       expect(n).toBe(0);
     });
 

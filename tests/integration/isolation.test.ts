@@ -210,7 +210,15 @@ const card = (f: Fixture) => `${space(f)}/boards/${f.boardId}/cards/${f.cardId}`
 const API_MATRIX: Record<string, ApiRow[]> = {
   "routes/api.v1.spaces": [{ path: () => "/api/v1/spaces", expect: { anonymous: "login", rest: "ok" } }],
   "routes/api.v1.spaces_.$spaceId": [{ path: space, expect: { ...apiReaders, rest: "missing" } }],
-  "routes/api.v1.spaces_.$spaceId_.documents": [{ path: (f) => `${space(f)}/documents`, expect: { ...apiReaders, rest: "missing" } }],
+  "routes/api.v1.spaces_.$spaceId_.documents": [
+    { path: (f) => `${space(f)}/documents`, expect: { ...apiReaders, rest: "missing" } },
+    {
+      path: (f) => `${space(f)}/documents`,
+      method: "POST",
+      body: { title: "Intruder", language: "da", markdown: "# Intruder" },
+      expect: { ...apiWriters, rest: "missing" },
+    },
+  ],
   "routes/api.v1.spaces_.$spaceId_.documents_.$documentId": [{ path: (f) => `${space(f)}/documents/${f.documentId}`, expect: { ...apiReaders, rest: "missing" } }],
   "routes/api.v1.spaces_.$spaceId_.documents_.$documentId_.content": [
     { path: (f) => `${space(f)}/documents/${f.documentId}/content?format=markdown`, expect: { ...apiReaders, rest: "missing" } },

@@ -79,6 +79,8 @@ export const LIMITS = {
   /** Items per page of an API list (`?limit=`, at most the max). */
   apiPageSize: 50,
   apiPageSizeMax: 200,
+  /** A document created from Markdown through the API (characters of Markdown). */
+  markdownLength: 200_000,
   /** Webhooks (issue 14): a URL's length, a description's, how many one space may have. */
   webhookUrlLength: 2000,
   webhookDescriptionLength: 200,

@@ -994,6 +994,11 @@ const da: Resource = {
     badCursor: "Markøren er ikke en, denne liste har givet. Start forfra uden den.",
     conflict: "Det kan ikke lade sig gøre nu: {{reason}}",
     badJson: "Indholdet skal være JSON (Content-Type: application/json).",
+    markdown: {
+      tooLarge: "Markdown-teksten er for stor: højst {{max}} tegn og et dokument inden for editorens grænser.",
+      tooDeep: "Markdown-teksten har lister eller citater i for mange niveauer inden i hinanden.",
+      unreadable: "Markdown-teksten kunne ikke læses som et dokument.",
+    },
     error: "Der skete en uventet fejl. Den er logget (reference {{id}}).",
   },
   webhooks: {

@@ -992,6 +992,11 @@ const en = {
     badCursor: "The cursor is not one this list gave out. Start again without it.",
     conflict: "That cannot be done now: {{reason}}",
     badJson: "The body must be JSON (Content-Type: application/json).",
+    markdown: {
+      tooLarge: "The Markdown is too large: at most {{max}} characters, and a document within the editor's limits.",
+      tooDeep: "The Markdown nests lists or quotes too many levels deep.",
+      unreadable: "The Markdown could not be read as a document.",
+    },
     error: "An unexpected error happened. It has been logged (reference {{id}}).",
   },
   webhooks: {

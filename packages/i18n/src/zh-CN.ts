@@ -994,6 +994,11 @@ const zhCN: Resource = {
     badCursor: "该游标不是此列表给出的。请不带游标重新开始。",
     conflict: "目前无法执行：{{reason}}",
     badJson: "请求体必须是 JSON（Content-Type: application/json）。",
+    markdown: {
+      tooLarge: "Markdown 文本过大：最多 {{max}} 个字符，且文档须在编辑器的限制之内。",
+      tooDeep: "Markdown 文本中的列表或引用嵌套层级过多。",
+      unreadable: "无法将该 Markdown 文本读取为文档。",
+    },
     error: "发生了意外错误，已记录（编号 {{id}}）。",
   },
   webhooks: {

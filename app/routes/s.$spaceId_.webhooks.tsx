@@ -73,13 +73,13 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
       }
       case "updateWebhook": {
         await own(input.data.webhookId);
-        if (!(await updateWebhook(tx, { space, ...input.data, events: input.data.events as WebhookEvent[] }))) notFound();
+        if (!(await updateWebhook(tx, { space, ...input.data, events: input.data.events as WebhookEvent[], actorId: user.id }))) notFound();
         context.log.info({ spaceId: space.id, webhookId: input.data.webhookId }, "webhook changed");
         throw back("saved");
       }
       case "setWebhookActive": {
         const active = input.data.to === "active";
-        if (!(await setWebhookActive(tx, { space, webhookId: input.data.webhookId, active }))) notFound();
+        if (!(await setWebhookActive(tx, { space, webhookId: input.data.webhookId, active, actorId: user.id }))) notFound();
         throw back(active ? "resumed" : "paused");
       }
       case "pingWebhook": {
@@ -99,7 +99,7 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
         throw back("pinged");
       }
       case "deleteWebhook": {
-        if (!(await deleteWebhook(tx, { space, webhookId: input.data.webhookId }))) notFound();
+        if (!(await deleteWebhook(tx, { space, webhookId: input.data.webhookId, actorId: user.id }))) notFound();
         context.log.info({ spaceId: space.id, webhookId: input.data.webhookId }, "webhook deleted");
         throw back("deleted");
       }

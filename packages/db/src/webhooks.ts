@@ -1,4 +1,5 @@
 import { LIMITS, type WebhookEvent } from "@twinning/domain";
+import { recordAudit } from "./audit";
 import type { Queryable } from "./client";
 
 /**
@@ -77,25 +78,30 @@ export async function createWebhook(
     insert into webhooks (space_id, url, description, events, secret, created_by)
     values (${input.space.id}, ${input.url}, ${input.description}, ${input.events}, ${input.secret}, ${input.actorId})
     returning id`;
+  await recordAudit(tx, { actorId: input.actorId, spaceId: input.space.id, action: "webhook.added", details: { url: input.url } });
   return row;
 }
 
 /** Changes a webhook of the authorised space (its secret stays); false when it is not one of the space's. */
 export async function updateWebhook(
   tx: Queryable,
-  input: { space: { id: string }; webhookId: string; url: string; description: string; events: WebhookEvent[]; active: boolean }
+  input: { space: { id: string }; webhookId: string; url: string; description: string; events: WebhookEvent[]; active: boolean; actorId: string }
 ): Promise<boolean> {
   const rows = await tx`
     update webhooks set url = ${input.url}, description = ${input.description}, events = ${input.events}, active = ${input.active}
     where id = ${input.webhookId} and space_id = ${input.space.id} returning id`;
-  if (rows.length && input.active) await wakeWorkers(tx);
-  return rows.length > 0;
+  if (!rows.length) return false;
+  await recordAudit(tx, { actorId: input.actorId, spaceId: input.space.id, action: "webhook.changed", details: { url: input.url } });
+  if (input.active) await wakeWorkers(tx);
+  return true;
 }
 
 /** Removes a webhook of the authorised space with its deliveries; false when it is not one of the space's. */
-export async function deleteWebhook(tx: Queryable, input: { space: { id: string }; webhookId: string }): Promise<boolean> {
-  const rows = await tx`delete from webhooks where id = ${input.webhookId} and space_id = ${input.space.id} returning id`;
-  return rows.length > 0;
+export async function deleteWebhook(tx: Queryable, input: { space: { id: string }; webhookId: string; actorId: string }): Promise<boolean> {
+  const rows = await tx<{ url: string }[]>`delete from webhooks where id = ${input.webhookId} and space_id = ${input.space.id} returning url`;
+  if (!rows.length) return false;
+  await recordAudit(tx, { actorId: input.actorId, spaceId: input.space.id, action: "webhook.removed", details: { url: rows[0].url } });
+  return true;
 }
 
 /** A webhook's latest deliveries, newest first. */
@@ -216,8 +222,10 @@ export async function addWebhookWithinLimit(
 }
 
 /** Pauses or resumes a webhook of the authorised space (resumed: what waited is sent); false when it is not one of the space's. */
-export async function setWebhookActive(tx: Queryable, input: { space: { id: string }; webhookId: string; active: boolean }): Promise<boolean> {
-  const rows = await tx`update webhooks set active = ${input.active} where id = ${input.webhookId} and space_id = ${input.space.id} returning id`;
-  if (rows.length && input.active) await wakeWorkers(tx);
-  return rows.length > 0;
+export async function setWebhookActive(tx: Queryable, input: { space: { id: string }; webhookId: string; active: boolean; actorId: string }): Promise<boolean> {
+  const rows = await tx<{ url: string }[]>`update webhooks set active = ${input.active} where id = ${input.webhookId} and space_id = ${input.space.id} returning url`;
+  if (!rows.length) return false;
+  await recordAudit(tx, { actorId: input.actorId, spaceId: input.space.id, action: input.active ? "webhook.resumed" : "webhook.paused", details: { url: rows[0].url } });
+  if (input.active) await wakeWorkers(tx);
+  return true;
 }

@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import type { ActionFunctionArgs, AppLoadContext, LoaderFunctionArgs } from "@remix-run/node";
 import type { SessionUser } from "@twinning/auth";
-import type { TransactionSql } from "@twinning/db";
-import type { ActionOf, SpaceAction } from "@twinning/domain";
+import type { Page, PageRequest, TransactionSql } from "@twinning/db";
+import { isUuid, type ActionOf, type SpaceAction } from "@twinning/domain";
 import { createI18n } from "@twinning/i18n";
 import type { TFunction } from "i18next";
 import type { z } from "zod";
@@ -103,7 +103,37 @@ export function apiRoute<O extends Operation>(operation: O, handler: (call: ApiC
   };
 }
 
-/** The items after `cursor`, a page of them, and the cursor of the next page (an item's key, opaque to clients). */
+/** What each part of a keyset cursor holds (packages/db/src/keyset.ts): an instant as the database wrote it, a position, an id. */
+type CursorPart = "instant" | "text" | "uuid";
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
+const PART_OK: Record<CursorPart, (value: string) => boolean> = {
+  // Exactly the form the database writes, and a real day and time (JavaScript reads it back the same).
+  instant: (v) => INSTANT.test(v) && !Number.isNaN(Date.parse(v)) && new Date(v).toISOString().slice(0, 23) === v.slice(0, 23),
+  text: (v) => v.length > 0 && v.length <= 100,
+  uuid: isUuid,
+};
+
+/** The page a keyset-paged list should read: after the cursor's key (400 for a cursor of another shape), and how many. */
+export function pageRequest(query: { limit?: number; cursor?: string }, shape: CursorPart[], pageSize: number): PageRequest {
+  const limit = query.limit ?? pageSize;
+  if (!query.cursor) return { after: null, limit };
+  let after: unknown;
+  try {
+    after = JSON.parse(Buffer.from(query.cursor, "base64url").toString());
+  } catch {
+    throw new ApiProblem(400, "badCursor");
+  }
+  const ok = Array.isArray(after) && after.length === shape.length && shape.every((part, i) => typeof after[i] === "string" && PART_OK[part](after[i]));
+  if (!ok) throw new ApiProblem(400, "badCursor");
+  return { after: after as string[], limit };
+}
+
+/** A keyset page as the API answers it: the items, and the cursor of the next page. */
+export function keysetAnswer<T, U>(page: Page<T>, shape: (item: T) => U) {
+  return { items: page.items.map(shape), nextCursor: page.next ? Buffer.from(JSON.stringify(page.next)).toString("base64url") : null };
+}
+
+/** The items after `cursor` in a short list loaded whole (a user's spaces, a space's boards, a card's comments), a page of them, and the cursor of the next page (an item's key, opaque to clients). */
 export function paginate<T>(items: T[], keyOf: (item: T) => string, query: { limit?: number; cursor?: string }, pageSize: number) {
   let start = 0;
   if (query.cursor) {

@@ -1,16 +1,12 @@
-import { apiCard, cardsOf, columnsOf, createCard, findCard } from "@twinning/db";
+import { apiCard, cardsPage, createCard, findCard } from "@twinning/db";
 import { LIMITS } from "@twinning/domain";
 import { OPERATIONS } from "~/lib/api-operations";
-import { apiRoute, cardProblem, paginate } from "~/lib/api.server";
+import { apiRoute, cardProblem, keysetAnswer, pageRequest } from "~/lib/api.server";
 
 /** `GET /api/v1/spaces/{spaceId}/boards/{boardId}/cards`: live cards, column by column, each column in its order. */
 export const loader = apiRoute(OPERATIONS.listCards, async ({ tx, board, query }) => {
   const { board: b } = await board("board.view");
-  const [columns, cards] = await Promise.all([columnsOf(tx, b.id), cardsOf(tx, b.id)]);
-  const order = new Map(columns.map((c, i) => [c.id, i]));
-  cards.sort((x, y) => (order.get(x.columnId) ?? 0) - (order.get(y.columnId) ?? 0) || (x.position < y.position ? -1 : x.position > y.position ? 1 : 0));
-  const page = paginate(cards, (c) => c.id, query, LIMITS.apiPageSize);
-  return { items: page.items.map(apiCard), nextCursor: page.nextCursor };
+  return keysetAnswer(await cardsPage(tx, b.id, pageRequest(query, ["text", "text", "uuid"], LIMITS.apiPageSize)), apiCard);
 });
 
 /** `POST …/cards`: a card at the end of the given column (default the first), through the board command the board page uses. */

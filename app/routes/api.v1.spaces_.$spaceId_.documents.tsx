@@ -1,15 +1,14 @@
-import { apiDocument, createDocument, listDocuments } from "@twinning/db";
+import { apiDocument, createDocument, documentsPage } from "@twinning/db";
 import { LIMITS } from "@twinning/domain";
 import { jsonToYUpdate } from "@twinning/editor";
 import { markdownToDoc } from "@twinning/editor/markdown";
 import { OPERATIONS } from "~/lib/api-operations";
-import { ApiProblem, apiRoute, paginate } from "~/lib/api.server";
+import { ApiProblem, apiRoute, keysetAnswer, pageRequest } from "~/lib/api.server";
 
 /** `GET /api/v1/spaces/{spaceId}/documents`: current documents, newest edit first. */
 export const loader = apiRoute(OPERATIONS.listDocuments, async ({ tx, space, query }) => {
   const { space: s } = await space("space.view");
-  const page = paginate(await listDocuments(tx, s.id), (d) => d.id, query, LIMITS.apiPageSize);
-  return { items: page.items.map(apiDocument), nextCursor: page.nextCursor };
+  return keysetAnswer(await documentsPage(tx, s.id, pageRequest(query, ["instant", "uuid"], LIMITS.apiPageSize)), apiDocument);
 });
 
 /** `POST …/documents`: a document whose first text is the Markdown, as the "new document" page makes one from a template. */

@@ -274,6 +274,35 @@ describe("the API", () => {
       await expectProblem(await api(token, `/spaces/${w.spaceId}/boards/${w.boardId}/cards?cursor=bm90LWFuLWlk`), 400);
     });
 
+    it("pages long lists by keyset in SQL: every version of hundreds once, newest first, unmoved by one added while paging", async () => {
+      const { owner } = app.db;
+      // 250 versions a minute apart (the History panel shows at most 200; the API reaches them all).
+      await owner`
+        insert into document_versions (document_id, space_id, name, kind, state, content, content_hash, created_by, created_at)
+        select d.document_id, ${w.spaceId}, 'Auto ' || i, 'auto', d.state, '{"type":"doc"}', repeat('1', 64), 'host', now() - interval '1 day' - i * interval '1 minute'
+        from document_snapshots d, generate_series(1, 250) i where d.document_id = ${w.documentId}`;
+      const path = `/spaces/${w.spaceId}/documents/${w.documentId}/versions`;
+      const seen: { id: string; createdAt: string }[] = [];
+      let cursor: string | null = null;
+      do {
+        const body = (await (await api(token, `${path}?limit=100${cursor ? `&cursor=${cursor}` : ""}`)).json()) as { items: typeof seen; nextCursor: string | null };
+        seen.push(...body.items);
+        cursor = body.nextCursor;
+        // A version saved while paging is newer than the cursor: this pass does not see it, and nothing repeats.
+        if (seen.length === 100) await owner`insert into document_versions (document_id, space_id, name, kind, state, content, content_hash, created_by)
+          select document_id, ${w.spaceId}, 'Mens der bladres', 'named', state, '{"type":"doc"}', repeat('2', 64), 'host' from document_snapshots where document_id = ${w.documentId}`;
+      } while (cursor);
+      const [{ n }] = await owner`select count(*)::int as n from document_versions where document_id = ${w.documentId}`;
+      expect(seen.length).toBe(n - 1);
+      expect(new Set(seen.map((v) => v.id)).size).toBe(seen.length);
+      expect(seen.map((v) => v.createdAt)).toEqual(seen.map((v) => v.createdAt).sort().reverse());
+      // Cursors this list did not give out are a 400, never a 500: garbage, another list's shape, an impossible day.
+      const cursorOf = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
+      for (const bad of ["%%%", cursorOf(["x"]), cursorOf(["2026-02-31T00:00:00.000000Z", w.versionId]), cursorOf(["2026-02-01T00:00:00.000000Z", "nope"]), cursorOf({ a: 1 })])
+        expect((await expectProblem(await api(token, `${path}?cursor=${encodeURIComponent(bad)}`), 400)).type, bad).toMatch(/badCursor$/);
+      await owner`delete from document_versions where document_id = ${w.documentId} and id <> ${w.versionId}`;
+    });
+
     it("answers 304 to If-None-Match with the ETag it gave, until the thing changes", async () => {
       const path = `/spaces/${w.spaceId}/boards/${w.boardId}/cards/${w.cardId}`;
       const first = await api(token, path);

@@ -1,6 +1,7 @@
 import { generateKeyBetween } from "fractional-indexing";
 import { DEFAULT_AREAS, isUuid, type ColumnKind, type WebhookEvent } from "@twinning/domain";
 import type { Queryable } from "./client";
+import { toPage, type Page, type PageRequest } from "./keyset";
 import { apiCard } from "./public-shapes";
 import { peopleOfSpace } from "./spaces";
 import { queueWebhookEvent } from "./webhooks";
@@ -104,6 +105,22 @@ const cardSelect = (sql: Queryable) => sql`
 /** Every live card of a board, in column order. */
 export async function cardsOf(sql: Queryable, boardId: string): Promise<Card[]> {
   return sql<Card[]>`${cardSelect(sql)} where c.board_id = ${boardId} and c.deleted_at is null order by c.position`;
+}
+
+/** A page of a board's live cards for the API: column by column in the board's order, each column in its order (keyset on the two positions and the id). */
+export async function cardsPage(sql: Queryable, boardId: string, page: PageRequest): Promise<Page<Card>> {
+  // The page's ids first (from the board's index), then the card fields for those only.
+  const rows = await sql<(Card & { sortKey: string[] })[]>`
+    with p as (
+      select c.id, k.position as column_position, c.position
+      from cards c join board_columns k on k.id = c.column_id
+      where c.board_id = ${boardId} and c.deleted_at is null
+        ${page.after ? sql`and (k.position, c.position, c.id) > (${page.after[0]} collate "C", ${page.after[1]} collate "C", ${page.after[2]}::uuid)` : sql``}
+      order by k.position, c.position, c.id limit ${page.limit + 1})
+    select x.*, array[p.column_position, p.position, p.id::text] as sort_key
+    from (${cardSelect(sql)} where c.board_id = ${boardId} and c.id in (select id from p)) x join p on p.id = x.id
+    order by p.column_position, p.position, p.id`;
+  return toPage(rows, page.limit);
 }
 
 /** Changed cards for an event payload: live ones with every field shown on a board, removed ones flagged. */

@@ -4,6 +4,7 @@ import { replaceDocumentLinks } from "./boards";
 import { updateThreadAnchors } from "./comments";
 import { saveSearchBlocks } from "./search";
 import { announceAccess } from "./access";
+import { instantKey, toPage, type Page, type PageRequest } from "./keyset";
 import type { Queryable, Sql } from "./client";
 
 export interface DocumentRow {
@@ -68,6 +69,19 @@ export async function listDocuments(sql: Queryable, spaceId: string, filter: Doc
       ${filter.status ? sql`and d.status = ${filter.status}` : sql``}
       ${filter.language ? sql`and d.language = ${filter.language}` : sql``}
     order by coalesce(d.last_edited_at, d.created_at) desc`;
+}
+
+/** A page of a space's current documents for the API: newest edit first, then by id (keyset on `coalesce(last_edited_at, created_at), id`). */
+export async function documentsPage(sql: Queryable, spaceId: string, page: PageRequest): Promise<Page<DocumentListing>> {
+  const edited = sql`coalesce(d.last_edited_at, d.created_at)`;
+  const rows = await sql<(DocumentListing & { sortKey: string[] })[]>`
+    select d.id, d.space_id, d.type, d.title, d.language, d.status, d.template, d.archived_at, d.created_by, d.created_at,
+           d.last_edited_by, d.last_edited_at, d.derived_title, u.name as last_editor_name, array[${instantKey(sql, edited)}, d.id::text] as sort_key
+    from documents d left join users u on u.id = d.last_edited_by
+    where d.space_id = ${spaceId} and d.archived_at is null
+      ${page.after ? sql`and (${edited}, d.id) < (${page.after[0]}::timestamptz, ${page.after[1]}::uuid)` : sql``}
+    order by ${edited} desc, d.id desc limit ${page.limit + 1}`;
+  return toPage(rows, page.limit);
 }
 
 /** The document a command acts on, as the caller authorised it. */

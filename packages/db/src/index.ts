@@ -18,4 +18,5 @@ export * from "./search";
 export * from "./dashboard";
 export * from "./activities";
 export * from "./public-shapes";
+export * from "./keyset";
 export * from "./webhooks";

@@ -1,5 +1,6 @@
 import { recordAudit } from "./audit";
 import type { Queryable, Sql } from "./client";
+import { instantKey, toPage, type Page, type PageRequest } from "./keyset";
 import { asSystem, type DocumentRef } from "./documents";
 
 /**
@@ -44,6 +45,17 @@ export async function listVersions(sql: Queryable, doc: DocumentRef, limit = 200
     select ${listing(sql)} from document_versions v left join users u on u.id = v.created_by
     where v.document_id = ${doc.id} and v.space_id = ${doc.spaceId}
     order by v.created_at desc, v.id limit ${limit}`;
+}
+
+/** A page of a document's versions for the API: newest first, then by id (keyset on `created_at, id`, the index's order). */
+export async function versionsPage(sql: Queryable, doc: DocumentRef, page: PageRequest): Promise<Page<VersionListing>> {
+  const rows = await sql<(VersionListing & { sortKey: string[] })[]>`
+    select ${listing(sql)}, array[${instantKey(sql, sql`v.created_at`)}, v.id::text] as sort_key
+    from document_versions v left join users u on u.id = v.created_by
+    where v.document_id = ${doc.id} and v.space_id = ${doc.spaceId}
+      ${page.after ? sql`and (v.created_at, v.id) < (${page.after[0]}::timestamptz, ${page.after[1]}::uuid)` : sql``}
+    order by v.created_at desc, v.id desc limit ${page.limit + 1}`;
+  return toPage(rows, page.limit);
 }
 
 /** One version, found only among the versions of the document it is asked for in. */

@@ -143,8 +143,30 @@ export class CollabServer {
    * For scale-out: another instance committed `seq` for `documentId` (e.g. told by NOTIFY). When the
    * document is loaded here, the rows this instance has not seen are read, applied and broadcast.
    */
-  async applyRemote(documentId: string, seq: number): Promise<void> {
-    await this.rooms.get(documentId)?.applyRemote(seq);
+  async applyRemote(documentId: string, seq: number, fromSeq = seq): Promise<void> {
+    await this.rooms.get(documentId)?.applyRemote(seq, fromSeq);
+  }
+
+  /**
+   * For scale-out: another instance's awareness update for `documentId` (its clients' carets and
+   * presence, or their removal), applied when the document is loaded here and sent on to its local
+   * connections. A client id one of this instance's connections controls is left alone. Returns
+   * whether the document is loaded here; throws on a malformed update.
+   */
+  applyRemoteAwareness(documentId: string, update: Uint8Array): boolean {
+    const room = this.rooms.get(documentId);
+    room?.presence.applyRemote(update);
+    return room !== undefined;
+  }
+
+  /** For scale-out: another instance loaded `documentId` and asks who is here; `onAwareness` is told every local state soon. */
+  announcePresence(documentId: string): void {
+    this.rooms.get(documentId)?.presence.announce();
+  }
+
+  /** Ids of the documents loaded here (e.g. to catch up on all of them after missed notifications). */
+  loadedDocuments(): string[] {
+    return [...this.rooms.keys()];
   }
 
   /**
@@ -196,6 +218,11 @@ export class CollabServer {
       const stored = await this.options.persistence.load(documentId);
       const room = new Room(documentId, stored, this.ctx);
       this.rooms.set(documentId, room);
+      try {
+        this.options.onLoaded?.(documentId);
+      } catch (error) {
+        this.options.log.error({ documentId, err: error }, "collab: onLoaded failed");
+      }
       // Armed now and cancelled by the first add, so a room whose openers all left during the load still unloads.
       this.armUnload(room);
       return room;

@@ -12,6 +12,7 @@ export { CloseCodes, type CloseCode } from "./close-codes";
 export {
   DEFAULT_LIMITS,
   DEFAULT_TIMING,
+  type AwarenessHook,
   type AwarenessUser,
   type CollabIdentity,
   type CollabLimits,
@@ -19,6 +20,7 @@ export {
   type CollabServerOptions,
   type CollabTiming,
   type DeriveHook,
+  type LoadedHook,
   type PersistedHook,
   type QuietHook,
 } from "./options";

@@ -121,8 +121,22 @@ export type DeriveHook = (documentId: string, doc: Y.Doc) => void | Promise<void
  */
 export type QuietHook = (documentId: string, doc: Y.Doc, changes: { editors: string[] }) => void | Promise<void>;
 
-/** Told the highest sequence number of each committed batch (e.g. to NOTIFY other instances). */
-export type PersistedHook = (documentId: string, seq: number) => void;
+/**
+ * Told the highest sequence number of each committed batch (e.g. to NOTIFY other instances), and the
+ * batch's lowest: a reader that already read a higher seq may still lack these rows (they drew their
+ * seqs before a commit that finished first).
+ */
+export type PersistedHook = (documentId: string, seq: number, fromSeq: number) => void;
+
+/**
+ * Told the awareness changes made on this instance (its clients' states, and their removal when they
+ * leave), at most once per `presenceFanOutMs` per document, as one encoded awareness update (e.g. to
+ * NOTIFY other instances, which `applyRemoteAwareness` it). Changes applied from remote are not told.
+ */
+export type AwarenessHook = (documentId: string, update: Uint8Array) => void;
+
+/** A document was loaded on this instance (e.g. to ask other instances for their presence in it). */
+export type LoadedHook = (documentId: string) => void;
 
 /** Options of {@link CollabServer}. */
 export interface CollabServerOptions {
@@ -132,6 +146,8 @@ export interface CollabServerOptions {
   timing?: Partial<CollabTiming>;
   onDerive?: DeriveHook;
   onPersisted?: PersistedHook;
+  onAwareness?: AwarenessHook;
+  onLoaded?: LoadedHook;
   onQuiet?: QuietHook;
   /**
    * Presence colours: a user whose colour another user in the same document already shows gets the

@@ -28,6 +28,8 @@ export interface StoredDocument {
 /** What one compaction did. */
 export interface CompactionResult {
   compactedRows: number;
+  /** Another instance was compacting this document: nothing was done here (it folds the rows). */
+  busy?: boolean;
   lastSeq: number;
   snapshotBytes: number;
 }
@@ -44,8 +46,11 @@ export interface CollabPersistence {
    * {@link WriteRefused} when the document may no longer be written (nothing stored).
    */
   append(documentId: string, entries: LogEntry[]): Promise<number[]>;
-  /** What was stored after `afterSeq` (and the row `alsoSeq`, in case it committed late). */
-  readSince(documentId: string, afterSeq: number, alsoSeq?: number): Promise<StoredDocument>;
+  /**
+   * What was stored after `afterSeq`, and the rows `alsoFromSeq`…`alsoSeq` (default: `alsoSeq` alone),
+   * in case they committed after a higher seq was read.
+   */
+  readSince(documentId: string, afterSeq: number, alsoSeq?: number, alsoFromSeq?: number): Promise<StoredDocument>;
   /** Folds the log into the snapshot in one transaction. */
   compact(documentId: string): Promise<CompactionResult>;
 }

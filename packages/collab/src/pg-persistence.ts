@@ -77,24 +77,30 @@ export class PgPersistence implements CollabPersistence {
     return seqs as number[];
   }
 
-  /** Rows after `afterSeq` (and `alsoSeq`), plus the snapshot when it folded rows not read before. */
-  async readSince(documentId: string, afterSeq: number, alsoSeq = afterSeq + 1): Promise<StoredDocument> {
-    // The snapshot is included when it merged rows this instance has not read (another instance compacted them).
+  /** Rows after `afterSeq` (and `alsoFromSeq`…`alsoSeq`), plus the snapshot when it folded rows not read before. */
+  async readSince(documentId: string, afterSeq: number, alsoSeq = afterSeq + 1, alsoFromSeq = alsoSeq): Promise<StoredDocument> {
+    // The snapshot is included when it merged rows this instance has not read (another instance
+    // compacted them): any after `afterSeq`, or any of the late range, whose lowest it then covers.
     const rows = await this.sql<Row[]>`
       select true as snapshot, last_seq as seq, state as data from document_snapshots
-      where document_id = ${documentId} and (last_seq > ${afterSeq} or last_seq >= ${alsoSeq})
+      where document_id = ${documentId} and (last_seq > ${afterSeq} or last_seq >= ${alsoFromSeq})
       union all
       select false, seq, update from document_updates
-      where document_id = ${documentId} and (seq > ${afterSeq} or seq = ${alsoSeq})
+      where document_id = ${documentId} and (seq > ${afterSeq} or seq between ${alsoFromSeq} and ${alsoSeq})
       order by snapshot desc, seq`;
     const stored = toStored(rows);
     return { ...stored, lastSeq: Math.max(stored.lastSeq, afterSeq) };
   }
 
-  /** Folds every log row into the snapshot and deletes exactly those rows, in one transaction. */
+  /**
+   * Folds every log row into the snapshot and deletes exactly those rows, in one transaction. One
+   * compactor per document at a time over all instances: when another holds the lock, this returns
+   * at once (`busy`) rather than holding a connection to wait and then fold what the other just did.
+   */
   async compact(documentId: string): Promise<CompactionResult> {
     return this.sql.begin(async (tx) => {
-      await tx`select pg_advisory_xact_lock(${COMPACTION_LOCK_CLASS}, hashtext(${documentId}))`;
+      const [{ locked }] = await tx<{ locked: boolean }[]>`select pg_try_advisory_xact_lock(${COMPACTION_LOCK_CLASS}, hashtext(${documentId})) as locked`;
+      if (!locked) return { compactedRows: 0, lastSeq: 0, snapshotBytes: 0, busy: true };
       // Read after taking the lock, so a compaction that committed meanwhile is seen.
       const rows = await tx<Row[]>`
         select true as snapshot, last_seq as seq, state as data from document_snapshots where document_id = ${documentId}

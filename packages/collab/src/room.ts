@@ -4,7 +4,7 @@ import { CloseCodes } from "./close-codes";
 import type { Connection } from "./connection";
 import { DebouncedTask } from "./debounced-task";
 import { readClientFrame } from "./frame-reader";
-import type { CollabLimits, CollabLog, CollabTiming, DeriveHook, PersistedHook, QuietHook } from "./options";
+import type { AwarenessHook, CollabLimits, CollabLog, CollabTiming, DeriveHook, PersistedHook, QuietHook } from "./options";
 import { WriteRefused, type CollabPersistence, type StoredDocument } from "./persistence";
 import { Presence } from "./presence";
 import { syncStep1Frame, syncStep2Frame, updateFrame } from "./protocol";
@@ -20,6 +20,7 @@ export interface RoomContext {
   timing: CollabTiming;
   onDerive?: DeriveHook;
   onPersisted?: PersistedHook;
+  onAwareness?: AwarenessHook;
   onQuiet?: QuietHook;
   presenceColors?: readonly string[];
 }
@@ -99,9 +100,23 @@ export class Room {
     this.logRows = stored.logRows;
     this.sizeEstimate = Y.encodeStateAsUpdate(this.doc).length;
     this.nodeEstimate = countNodes(this.doc);
-    this.presence = new Presence(this.doc, ctx.limits, (frame) => {
-      for (const c of this.connections) c.send(frame);
-    });
+    const onAwareness = ctx.onAwareness;
+    this.presence = new Presence(
+      this.doc,
+      ctx.limits,
+      (frame) => {
+        for (const c of this.connections) c.send(frame);
+      },
+      onAwareness
+        ? (update) => {
+            try {
+              onAwareness(documentId, update);
+            } catch (error) {
+              ctx.log.error({ documentId, err: error }, "collab: onAwareness failed");
+            }
+          }
+        : undefined,
+    );
     this.doc.on("update", this.onDocUpdate);
     const onDerive = ctx.onDerive;
     this.derive = onDerive
@@ -186,9 +201,13 @@ export class Room {
     return this.connections.size;
   }
 
-  /** Reads log rows this instance has not seen (another instance wrote them) and applies them. */
-  applyRemote(seq: number): Promise<void> {
-    this.remoteReads = this.remoteReads.then(() => this.readRemote(seq));
+  /**
+   * Reads log rows this instance has not seen (another instance wrote them) and applies them: those
+   * after the last seq read, and `fromSeq`…`seq` (another instance's range, told by its NOTIFY), in
+   * case some of them committed after a higher seq was read here.
+   */
+  applyRemote(seq: number, fromSeq = seq): Promise<void> {
+    this.remoteReads = this.remoteReads.then(() => this.readRemote(seq, fromSeq));
     return this.remoteReads;
   }
 
@@ -332,7 +351,7 @@ export class Room {
     }
     if (seqs.length > 0) {
       try {
-        this.ctx.onPersisted?.(this.documentId, this.lastSeq);
+        this.ctx.onPersisted?.(this.documentId, this.lastSeq, Math.min(...seqs));
       } catch (error) {
         this.ctx.log.error({ documentId: this.documentId, err: error }, "collab: onPersisted failed");
       }
@@ -375,18 +394,19 @@ export class Room {
   private async compactNow(): Promise<void> {
     try {
       const result = await this.ctx.persistence.compact(this.documentId);
-      this.logRows = Math.max(0, this.logRows - result.compactedRows);
+      // Busy: another instance is folding the log right now, this instance's rows with it.
+      this.logRows = result.busy ? 0 : Math.max(0, this.logRows - result.compactedRows);
       this.ctx.log.debug({ documentId: this.documentId, ...result }, "collab: compacted");
     } catch (error) {
       this.ctx.log.error({ documentId: this.documentId, err: error }, "collab: compaction failed (the log is intact)");
     }
   }
 
-  private async readRemote(seq: number): Promise<void> {
+  private async readRemote(seq: number, fromSeq: number): Promise<void> {
     if (this.destroyed) return;
     let stored;
     try {
-      stored = await this.ctx.persistence.readSince(this.documentId, this.readSeq, seq);
+      stored = await this.ctx.persistence.readSince(this.documentId, this.readSeq, seq, Math.min(fromSeq, seq));
     } catch (error) {
       return this.ctx.log.error({ documentId: this.documentId, err: error }, "collab: could not read remote updates");
     }

@@ -22,6 +22,7 @@ import { originCheck, type OriginRules } from "./csrf";
 import { errorPage } from "./error-page";
 import { createAccessWatcher, type AccessWatcher } from "./access-watcher";
 import { mountCollab } from "./collab";
+import type { CollabFanout } from "./collab-fanout";
 import { createEventHub, type EventHub } from "./events";
 import { FairGate } from "./fair-gate";
 import { createHttpServer } from "./http-server";
@@ -40,6 +41,8 @@ export interface RunningApp {
   server: Server;
   db: Database;
   collab: CollabServer;
+  /** Documents' updates and presence to and from other instances on the same database. */
+  fanout: CollabFanout;
   events: EventHub;
   /** Re-checks open sockets and streams when access changes. */
   access: AccessWatcher;
@@ -202,6 +205,7 @@ export async function startApp(config: Config, log: Logger = createLogger(config
     auth,
     log,
     collab: collab.collab,
+    fanout: collab.fanout,
     events,
     access,
     webhooks,

@@ -22,6 +22,7 @@ import { deriveFromYDoc, FRAGMENT } from "@twinning/editor";
 import { versionContent } from "@twinning/editor/versions";
 import type * as Y from "yjs";
 import { readOnlyReason } from "./access-watcher";
+import { createCollabFanout } from "./collab-fanout";
 import { Caps, clientAddress, RatePerKey } from "./caps";
 import { FairGate } from "./fair-gate";
 import { checkOrigin, type OriginRules } from "./csrf";
@@ -84,6 +85,8 @@ interface Grant {
  */
 export async function mountCollab(options: CollabOptions) {
   const { db, auth, log } = options;
+  // Other instances on the same database: doorbells for committed rows, presence, "who is here".
+  const fanout = createCollabFanout({ db, log });
   const collab = new CollabServer({
     persistence: new EditorTrackingPersistence(db.system, log),
     log,
@@ -100,6 +103,9 @@ export async function mountCollab(options: CollabOptions) {
     },
     timing: options.timing,
     presenceColors: PRESENCE_COLORS,
+    onPersisted: fanout.persisted,
+    onAwareness: fanout.awareness,
+    onLoaded: fanout.loaded,
     onDerive: async (documentId, ydoc) => {
       const derived = deriveFromYDoc(ydoc);
       // A bad node is left out and named here; the rest is saved.
@@ -112,6 +118,7 @@ export async function mountCollab(options: CollabOptions) {
       log.info({ documentId, kept }, kept ? "collab: version kept" : "collab: no version kept, nothing changed since the last one");
     },
   });
+  await fanout.listen(collab);
   const wss = new WebSocketServer({ noServer: true, maxPayload: LIMITS.collabMessageBytes });
 
   async function authorise(user: SessionUser, documentId: string): Promise<Grant | null> {
@@ -210,11 +217,14 @@ export async function mountCollab(options: CollabOptions) {
 
   return {
     collab,
+    fanout,
     handleUpgrade,
     caps,
     applyServerChange,
     async close() {
       await collab.destroy();
+      // After the last commits, whose doorbells it sends.
+      await fanout.close();
       wss.close();
     },
   };

@@ -1,0 +1,202 @@
+import { randomBytes } from "node:crypto";
+import type { Logger } from "pino";
+import type { CollabServer } from "@twinning/collab";
+import { splitAwarenessUpdate } from "@twinning/collab/presence";
+import type { Database } from "@twinning/db";
+
+/** The channel every instance LISTENs on for documents (updates, awareness, "who is here"). */
+export const COLLAB_CHANNEL = "twinning_collab";
+
+/**
+ * How long updates committed for one document wait to share one doorbell. PostgreSQL's NOTIFY takes a
+ * cluster-wide lock from the notifying commit until the queue is written, so one per keystroke would
+ * serialise every editor of every instance; a few milliseconds merge a typing burst into one.
+ */
+export const DOORBELL_COALESCE_MS = 10;
+
+// NOTIFY refuses payloads of 8000 bytes or more; an awareness part's base64 and its prefix stay below.
+const MAX_AWARENESS_BYTES = 5_700;
+const RETRY_MS = [200, 1_000, 5_000];
+
+/** What was sent and received, for tests and benchmarks. */
+export interface CollabFanoutStats {
+  instanceId: string;
+  /** Doorbells sent: one per document per flush, whatever number of commits it stands for. */
+  updateNotifies: number;
+  /** Committed batches (`onPersisted` calls) the doorbells stood for. */
+  commits: number;
+  awarenessNotifies: number;
+  /** Statements (transactions) that sent notifications; each sends every payload pending. */
+  statements: number;
+  /** Notifications received from other instances (our own are ignored, uncounted). */
+  received: number;
+  /** Awareness parts left out because one client's state alone was too large for a NOTIFY. */
+  awarenessSkipped: number;
+  failures: number;
+}
+
+export interface CollabFanout {
+  /** `onPersisted`: rows `fromSeq`…`seq` of `documentId` are committed here. */
+  persisted(documentId: string, seq: number, fromSeq: number): void;
+  /** `onAwareness`: this instance's clients changed their presence in `documentId`. */
+  awareness(documentId: string, update: Uint8Array): void;
+  /** `onLoaded`: `documentId` was loaded here; other instances holding it are asked for their presence. */
+  loaded(documentId: string): void;
+  /** Starts the one LISTEN, applying what other instances send to `collab`. */
+  listen(collab: CollabServer): Promise<void>;
+  stats(): CollabFanoutStats;
+  /** Sends what is pending and stops listening. */
+  close(): Promise<void>;
+}
+
+/**
+ * Several instances on one PostgreSQL (`COLLAB_CHANNEL`, one LISTEN per instance, as the access
+ * watcher and the webhook worker do). Payloads are `<kind>:<instanceId>:<documentId>[:<rest>]`:
+ *
+ * - `u:…:<documentId>:<fromSeq>:<toSeq>` — a doorbell: rows `fromSeq`…`toSeq` of the document's
+ *   log were committed here. A holder of the document reads what it has not seen (`applyRemote`:
+ *   the rows after the last seq it read, this range in case some committed late, and the snapshot
+ *   when another instance compacted rows it had not read) and sends them to its clients. Rows are
+ *   applied from the log with the room's remote origin, so they are never stored again.
+ * - `a:…:<documentId>:<base64>` — this instance's clients' awareness changes (at most one per
+ *   document per presence fan-out interval, split into parts below NOTIFY's limit).
+ * - `q:…:<documentId>` — the document was just loaded here: holders announce their clients' presence.
+ *
+ * Nothing is sent inside the commit of a keystroke: doorbells wait `DOORBELL_COALESCE_MS`, then
+ * every pending payload of every document goes out in one statement on the system pool, and the
+ * next waits for it to finish. A notification lost (the LISTEN connection dropped) is made up for
+ * when it is back: every loaded document reads what it missed.
+ */
+export function createCollabFanout(options: { db: Database; log: Logger; coalesceMs?: number }): CollabFanout {
+  const { db, log } = options;
+  const coalesceMs = options.coalesceMs ?? DOORBELL_COALESCE_MS;
+  const instanceId = randomBytes(6).toString("hex");
+  const counters: CollabFanoutStats = {
+    instanceId,
+    updateNotifies: 0,
+    commits: 0,
+    awarenessNotifies: 0,
+    statements: 0,
+    received: 0,
+    awarenessSkipped: 0,
+    failures: 0,
+  };
+  // Committed ranges per document, waiting for the next flush.
+  const ranges = new Map<string, { from: number; to: number; commits: number }>();
+  // Awareness and query payloads, in order.
+  let others: string[] = [];
+  let timer: NodeJS.Timeout | null = null;
+  let sending: Promise<void> | null = null;
+  let attempt = 0;
+  let collab: CollabServer | null = null;
+  let listener: { unlisten(): Promise<void> } | null = null;
+  let closed = false;
+
+  function schedule(delay = coalesceMs): void {
+    if (timer || sending || (ranges.size === 0 && others.length === 0)) return;
+    timer = setTimeout(() => {
+      timer = null;
+      sending = flush().finally(() => {
+        sending = null;
+        schedule();
+      });
+    }, delay);
+    timer.unref();
+  }
+
+  async function flush(): Promise<void> {
+    const taken = new Map(ranges);
+    const takenOthers = others;
+    ranges.clear();
+    others = [];
+    const payloads = [...[...taken].map(([documentId, r]) => `u:${instanceId}:${documentId}:${r.from}:${r.to}`), ...takenOthers];
+    if (payloads.length === 0) return;
+    try {
+      // One statement, one commit: the notify lock is taken once for every document pending.
+      await db.system`select pg_notify(${COLLAB_CHANNEL}, p) from unnest(${payloads}::text[]) with ordinality as t(p, n) order by n`;
+      attempt = 0;
+      counters.statements++;
+      counters.updateNotifies += taken.size;
+      for (const r of taken.values()) counters.commits += r.commits;
+      counters.awarenessNotifies += takenOthers.filter((p) => p.startsWith("a:")).length;
+    } catch (error) {
+      counters.failures++;
+      // The rows are committed: a later doorbell (or the peers' catch-up) still brings them. Keep the ranges to ring again.
+      for (const [documentId, r] of taken) merge(documentId, r.from, r.to, r.commits);
+      if (closed) return;
+      const wait = RETRY_MS[Math.min(attempt++, RETRY_MS.length - 1)];
+      log.warn({ err: error, retryInMs: wait }, "collab: could not notify other instances; retrying");
+      await new Promise((resolve) => setTimeout(resolve, wait).unref());
+    }
+  }
+
+  function merge(documentId: string, from: number, to: number, commits: number): void {
+    const r = ranges.get(documentId);
+    if (r) {
+      r.from = Math.min(r.from, from);
+      r.to = Math.max(r.to, to);
+      r.commits += commits;
+    } else ranges.set(documentId, { from, to, commits });
+  }
+
+  function receive(payload: string): void {
+    const [kind, sender, documentId, ...rest] = payload.split(":");
+    if (sender === instanceId || !collab || !documentId) return;
+    counters.received++;
+    try {
+      if (kind === "u") {
+        const [from, to] = rest.map(Number);
+        if (!Number.isSafeInteger(from) || !Number.isSafeInteger(to)) throw new Error("bad range");
+        void collab.applyRemote(documentId, to, from);
+      } else if (kind === "a") {
+        collab.applyRemoteAwareness(documentId, Buffer.from(rest.join(":"), "base64"));
+      } else if (kind === "q") {
+        collab.announcePresence(documentId);
+      } else throw new Error(`unknown kind ${kind}`);
+    } catch (error) {
+      log.warn({ err: error, documentId }, "collab: notification from another instance not understood");
+    }
+  }
+
+  return {
+    persisted(documentId, seq, fromSeq) {
+      merge(documentId, Math.min(fromSeq, seq), seq, 1);
+      schedule();
+    },
+    awareness(documentId, update) {
+      const { parts, skipped } = splitAwarenessUpdate(update, MAX_AWARENESS_BYTES);
+      if (skipped) {
+        counters.awarenessSkipped += skipped;
+        log.debug({ documentId, skipped }, "collab: an awareness state too large for a notification was not sent to other instances");
+      }
+      for (const part of parts) others.push(`a:${instanceId}:${documentId}:${Buffer.from(part).toString("base64")}`);
+      schedule();
+    },
+    loaded(documentId) {
+      others.push(`q:${instanceId}:${documentId}`);
+      schedule();
+    },
+    async listen(server) {
+      collab = server;
+      let listening = 0;
+      listener = await db.sql.listen(COLLAB_CHANNEL, receive, () => {
+        // Called again when the LISTEN connection came back after a loss: doorbells may have been missed.
+        if (listening++ === 0 || !collab) return;
+        log.info("collab: listening again; reading what other instances committed meanwhile");
+        for (const documentId of collab.loadedDocuments()) void collab.applyRemote(documentId, 0);
+      });
+    },
+    stats: () => ({ ...counters }),
+    async close() {
+      closed = true;
+      if (timer) clearTimeout(timer);
+      timer = null;
+      await sending;
+      // What the last commits (the shutdown's) rang: sent once, no retry.
+      await flush();
+      await listener?.unlisten().catch(() => {});
+      listener = null;
+      collab = null;
+    },
+  };
+}

@@ -166,6 +166,7 @@ export async function startApp(config: Config, log: Logger = createLogger(config
         requestId: String(req.id),
         cspNonce: res.locals.cspNonce,
         address: clientAddress(req, config.trustProxy),
+        responseClosed: closedSignal(res),
         applyServerChange: (documentId, userId, change) => collab.applyServerChange(documentId, userId, change),
         exports: exporter,
         ...res.locals.twinning,
@@ -252,4 +253,18 @@ async function inTransaction<T>(db: Database, userId: string | null, fn: (tx: Tr
   });
   if (redirect) throw redirect;
   return result;
+}
+
+/**
+ * Aborted once the response can no longer be written (the client left, or it was sent) — already
+ * when it closed before Remix was reached. Held by the response itself, unlike a loader's
+ * `request.signal`: that follows the adapter's signal through copies of the `Request` (Remix strips
+ * search parameters into new ones), each linked to the one before only while it is alive (Node's
+ * `Request` holds the link through a WeakRef), so a garbage collection can silence it.
+ */
+function closedSignal(res: express.Response): AbortSignal {
+  const closed = new AbortController();
+  if (res.closed) closed.abort();
+  else res.once("close", () => closed.abort());
+  return closed.signal;
 }

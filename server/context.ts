@@ -32,6 +32,11 @@ export type AppContext = {
   events: EventHub;
   /** The client's address (for throttling). */
   address: string;
+  /**
+   * Aborted once the response can no longer be written (the client left): what a long response (an
+   * event stream) ends on. Not `request.signal`, which a garbage collection can cut off (server/app.ts).
+   */
+  responseClosed: AbortSignal;
   /** Applies a change the server makes to a live document (restoring a version) through the collaboration server. */
   applyServerChange: ApplyServerChange;
   /** Renders document exports in worker threads (packages/export). */

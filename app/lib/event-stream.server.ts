@@ -21,7 +21,6 @@ const COUNT_DEBOUNCE_MS = 50;
  */
 export function eventStream(
   context: AppLoadContext,
-  request: Request,
   options: {
     user: SessionUser;
     spaceId: string | null;
@@ -53,6 +52,7 @@ export function eventStream(
   const end = () => {
     if (!open) return;
     stop();
+    context.responseClosed.removeEventListener("abort", end);
     unsubscribe?.();
     controller?.close();
   };
@@ -72,17 +72,25 @@ export function eventStream(
     stop();
     return tooManyStreams();
   }
-  request.signal.addEventListener("abort", () => end());
-  // Gone before the listener was added (the client left while the loader was checking access): no abort event comes.
-  if (request.signal.aborted) end();
+  // Ends when the response closes — not on `request.signal`, whose abort a garbage collection while
+  // the stream is open can cut off (server/app.ts), leaving the slot taken for good.
+  context.responseClosed.addEventListener("abort", end);
+  // Gone before the listener was added (the client left while the loader was checking access, or before it ran): no abort event comes.
+  if (context.responseClosed.aborted) end();
   const stream = new ReadableStream<Uint8Array>({
     start(c) {
       controller = c;
+      // Ended already (the client left during the access check): nothing to send, the body ends at once.
+      if (!open) return c.close();
       raw(`retry: 3000\nevent: ready\ndata: {}\n\n`);
       // What arrived between the page's load and the stream's start.
       if (options.countFirst) void sendCount();
     },
-    cancel: () => end(),
+    // Cancelled, the stream is closed already: only the rest of the end.
+    cancel: () => {
+      controller = undefined;
+      end();
+    },
   });
   return new Response(stream, {
     headers: { "Content-Type": "text/event-stream; charset=utf-8", "Cache-Control": "no-cache, no-transform", "X-Accel-Buffering": "no" },

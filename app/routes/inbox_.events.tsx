@@ -12,7 +12,7 @@ import { eventStream, tooManyStreams } from "~/lib/event-stream.server";
 export async function loader({ context, request }: LoaderFunctionArgs) {
   const user = requireUser(context, request);
   if (context.events.full(user.id, context.address)) return tooManyStreams();
-  return eventStream(context, request, {
+  return eventStream(context, {
     user,
     spaceId: null,
     countFirst: true,

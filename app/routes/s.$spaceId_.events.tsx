@@ -12,5 +12,5 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
   const user = requireUser(context, request);
   if (context.events.full(user.id, context.address)) return tooManyStreams();
   const { space } = await context.tx((tx) => authorizeSpace(tx, user, params.spaceId, "space.view"));
-  return eventStream(context, request, { user, spaceId: space.id, send: (event, write) => write(event.type, event) });
+  return eventStream(context, { user, spaceId: space.id, send: (event, write) => write(event.type, event) });
 }

@@ -33,6 +33,8 @@ export interface CollabFanoutStats {
   /** Awareness parts left out because one client's state alone was too large for a NOTIFY. */
   awarenessSkipped: number;
   failures: number;
+  /** Times the LISTEN connection came back after a loss (and every loaded document caught up). */
+  relistens: number;
 }
 
 export interface CollabFanout {
@@ -80,6 +82,7 @@ export function createCollabFanout(options: { db: Database; log: Logger; coalesc
     received: 0,
     awarenessSkipped: 0,
     failures: 0,
+    relistens: 0,
   };
   // Committed ranges per document, waiting for the next flush.
   const ranges = new Map<string, { from: number; to: number; commits: number }>();
@@ -182,6 +185,7 @@ export function createCollabFanout(options: { db: Database; log: Logger; coalesc
       listener = await db.sql.listen(COLLAB_CHANNEL, receive, () => {
         // Called again when the LISTEN connection came back after a loss: doorbells may have been missed.
         if (listening++ === 0 || !collab) return;
+        counters.relistens++;
         log.info("collab: listening again; reading what other instances committed meanwhile");
         for (const documentId of collab.loadedDocuments()) void collab.applyRemote(documentId, 0);
       });

@@ -271,4 +271,25 @@ describe("several instances on one database", () => {
     expect(compactions).toBeGreaterThan(0);
     for (let i = 0; i < 40; i++) expect(text()).toContain(`<paragraph>B${i}</paragraph>`);
   });
+
+  it("after its LISTEN connection was lost, an instance catches up on what it missed", async () => {
+    const documentId = await newDocument("Lost notifications");
+    const alice = socket(a, documentId, "bycirklen");
+    const bob = socket(b, documentId, "ballerup-kommune");
+    await Promise.all([alice.synced, bob.synced]);
+    const relistens = b.fanout.stats().relistens;
+    // Every LISTEN connection of this database (both instances') is cut; postgres.js reconnects them.
+    const [{ n }] = await a.db.owner<{ n: number }[]>`
+      select count(pg_terminate_backend(pid))::int as n from pg_stat_activity
+      where datname = current_database() and pid <> pg_backend_pid() and query ilike 'listen%'`;
+    expect(n).toBeGreaterThanOrEqual(2);
+    // Typed at once: the doorbell may ring while B is not listening.
+    for (let i = 0; i < 5; i++) alice.type(`while B was deaf ${i}`);
+    const text = () => alice.ydoc.getXmlFragment("default").toString();
+    await when([alice.ydoc, bob.ydoc], () => bob.ydoc.getXmlFragment("default").toString() === text() && text().includes("deaf 4"), "B caught up");
+    await expect.poll(() => b.fanout.stats().relistens, { timeout: LIVE_WAIT_MS }).toBeGreaterThan(relistens);
+    // And live again afterwards.
+    bob.type("B hears again");
+    await when([alice.ydoc], () => text().includes("B hears again"), "A sees B after the reconnect");
+  });
 });

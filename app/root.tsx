@@ -1,7 +1,9 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, Links, Meta, Outlet, Scripts, ScrollRestoration, useRouteLoaderData } from "@remix-run/react";
 import type { ReactNode } from "react";
-import { inboxCount, loadActor, tenantsOfUser } from "@twinning/db";
+import { inboxCount, loadActor, spaceTimeZones, tenantsOfUser } from "@twinning/db";
+import { defaultZone } from "@twinning/i18n";
+import { clockOf } from "~/lib/clock.server";
 import { ErrorPage } from "~/components/ErrorPage";
 import { SearchBox } from "~/components/search/SearchBox";
 import { I18nProvider, useRequestInfo, useT } from "~/lib/i18n";
@@ -32,9 +34,14 @@ export async function loader({ context, params }: LoaderFunctionArgs) {
       )
     : [[], 0, null];
   const current = tenants.find((t) => t.id === user?.currentTenantId) ?? tenants[0] ?? null;
+  // The open space (authorised: the sidebar found it among the user's spaces): its parties' other zones.
+  const zones = sidebar?.current ? await context.tx((tx) => spaceTimeZones(tx, sidebar.current!.spaceId)) : [];
+  const clock = clockOf(current ? { zone: current.timeZone, country: current.country } : null, locale, zones);
   return {
     locale,
     requestId,
+    /** Where the reader reads times: their tenant's zone, and the open space's other zones. */
+    clock,
     user: user ? { id: user.id, name: user.name, email: user.email } : null,
     tenants: tenants.map((t) => ({ id: t.id, slug: t.slug, name: t.name, role: t.role })),
     currentTenant: current ? { id: current.id, slug: current.slug, name: current.name } : null,
@@ -64,7 +71,7 @@ export function Layout({ children }: { children: ReactNode }) {
         <Links />
       </head>
       <body>
-        <I18nProvider locale={locale}>
+        <I18nProvider locale={locale} clock={data?.clock ?? { zone: defaultZone(locale), country: null, others: [] }}>
           <Shell>{children}</Shell>
         </I18nProvider>
         <ScrollRestoration nonce={info.nonce} />

@@ -1,14 +1,14 @@
 import type { AuditEvent } from "@twinning/db";
 import { useT } from "~/lib/i18n";
 import { TableScroller } from "~/components/TableScroller";
+import { Time } from "~/components/Time";
 
 type Serialized = Omit<AuditEvent, "at"> & { at: string | Date };
 
 /** Audit events as a table: when, who, what (translated, with its details), where. */
 export function AuditList({ events, showSpace = false }: { events: Serialized[]; showSpace?: boolean }) {
-  const { t, locale } = useT();
+  const { t } = useT();
   if (!events.length) return <p className="muted">{t("audit.empty")}</p>;
-  const time = new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short" });
   return (
     <TableScroller label={t("audit.title")}>
       <table>
@@ -25,7 +25,7 @@ export function AuditList({ events, showSpace = false }: { events: Serialized[];
           {events.map((e) => (
             <tr key={e.id}>
               <td>
-                <time dateTime={new Date(e.at).toISOString()}>{time.format(new Date(e.at))}</time>
+                <Time value={e.at} />
               </td>
               <td>{e.actorName ?? "—"}</td>
               <td>{auditText(t, e)}</td>

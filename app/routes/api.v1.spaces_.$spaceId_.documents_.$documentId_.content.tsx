@@ -2,6 +2,7 @@ import { Node } from "@tiptap/pm/model";
 import { findVersion } from "@twinning/db";
 import { exportCards } from "@twinning/db/exports";
 import { isUuid } from "@twinning/domain";
+import { UTC_CLOCK } from "@twinning/i18n";
 import { deriveFromNode, editorSchema, type DocJSON } from "@twinning/editor";
 import { toMarkdown } from "@twinning/export/markdown";
 import { cardIdsOf, cleanDocument, type PMNode } from "@twinning/export/model";
@@ -36,6 +37,6 @@ export const loader = apiRoute(OPERATIONS.getDocumentContent, async ({ tx, docum
     cardIdsOf(content as PMNode).filter((id) => isUuid(id))
   );
   // Only the space under the title: the export's "exported at" would change the ETag on every request.
-  const meta = exportMeta({ locale: user.locale, doc, space, version: null, signed: null });
+  const meta = exportMeta({ locale: user.locale, doc, space, version: null, signed: null, clock: UTC_CLOCK });
   return { ...base, content: toMarkdown(cleanDocument({ meta: { ...meta, facts: meta.facts.slice(0, 1) }, content: content as PMNode, cards })) };
 });

@@ -26,6 +26,7 @@ import { authorizeCard, authorizeChecklistItem, authorizeColumn, requireUser } f
 import { readAction } from "~/lib/actions.server";
 import { boardCrumbs, type CrumbsHandle } from "~/lib/breadcrumbs";
 import { useT } from "~/lib/i18n";
+import { Time } from "~/components/Time";
 
 export async function loader({ context, request, params }: LoaderFunctionArgs) {
   const user = requireUser(context, request);
@@ -122,7 +123,7 @@ type CardData = ReturnType<typeof useLoaderData<typeof loader>>;
 export default function CardRoute() {
   const loaded = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
-  const { t, date, locale } = useT();
+  const { t, date } = useT();
   const location = useLocation();
   // The card as last loaded: by this route (its forms, the board's), or by a fetcher when the board's
   // stream says it changed — a fetcher loads only this route, so the board behind does not reload.
@@ -168,7 +169,6 @@ export default function CardRoute() {
   useEffect(() => {
     if (actionData?.intent === "comment" && !("error" in actionData)) commentForm.current?.reset();
   }, [actionData]);
-  const time = new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short" });
   return (
     <CardPanel heading={card.title} closeHref={`/s/${space.id}/boards/${board.id}${location.search}`}>
       <AccessLostNotice spaceId={space.id} />
@@ -313,7 +313,7 @@ export default function CardRoute() {
         {comments.map((c) => (
           <li key={c.id}>
             <p>
-              <strong>{c.authorName ?? "—"}</strong> <span className="muted">{time.format(new Date(c.createdAt))}</span>
+              <strong>{c.authorName ?? "—"}</strong> <span className="muted"><Time value={c.createdAt} /></span>
             </p>
             <p>{c.body}</p>
           </li>
@@ -342,7 +342,7 @@ export default function CardRoute() {
       <ul className="history">
         {history.map((e) => (
           <li key={e.id}>
-            <time dateTime={new Date(e.at).toISOString()}>{time.format(new Date(e.at))}</time> — {e.actorName ?? "—"}:{" "}
+            <Time value={e.at} /> — {e.actorName ?? "—"}:{" "}
             {String(t(`board.events.${e.action}`, { ...e.details, defaultValue: e.action }))}
           </li>
         ))}

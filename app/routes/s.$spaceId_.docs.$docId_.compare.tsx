@@ -3,7 +3,6 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { findVersion, listVersions } from "@twinning/db";
 import { isUuid } from "@twinning/domain";
-import { intlTag } from "@twinning/i18n";
 import type { DocJSON } from "@twinning/editor";
 import { ErrorPage } from "~/components/ErrorPage";
 import { VersionTime } from "~/components/document/HistoryPanel";
@@ -50,8 +49,8 @@ export const handle: CrumbsHandle<SerializeFrom<typeof loader>> = { crumbs: ({ s
 
 export default function ComparePage() {
   const { space, doc, versions, from, to, html, inserted, deleted } = useLoaderData<typeof loader>();
-  const { t, locale } = useT();
-  const time = (iso: string) => new Intl.DateTimeFormat(intlTag(locale), { dateStyle: "medium", timeStyle: "short" }).format(new Date(iso));
+  const { t, dateTime } = useT();
+  const time = (iso: string) => dateTime(iso);
   const base = `/s/${space.id}/docs/${doc.id}`;
   const options = (
     <>

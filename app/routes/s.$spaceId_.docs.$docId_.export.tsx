@@ -5,6 +5,7 @@ import { isUuid } from "@twinning/domain";
 import { exportQuerySchema } from "@twinning/domain/export";
 import { contentDisposition, FORMAT_FILES } from "@twinning/export/files";
 import type { ContentSource } from "@twinning/export/render";
+import { readerClock } from "~/lib/clock.server";
 import { ExportBusyError } from "@twinning/export/errors";
 import { createI18n } from "@twinning/i18n";
 import { authorize, authorizeDocument, notFound, requireUser } from "~/lib/access.server";
@@ -37,7 +38,8 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
     }
     // The signature goes with the text that was signed: that version, or the current text of a signed document.
     const signed = version ? ((await signedRounds(tx, doc)).find((r) => r.versionId === version.id) ?? null) : doc.status === "signed" ? ((await openRound(tx, doc)) ?? null) : null;
-    const meta = exportMeta({ locale: context.locale, doc, space, version, signed: signed?.signedAt ? signed : null });
+    const clock = await readerClock(tx, user, context.locale, space.id);
+    const meta = exportMeta({ locale: context.locale, doc, space, version, signed: signed?.signedAt ? signed : null, clock });
     // Open threads anchor in the live text: they go with a DOCX of the current text when asked for.
     if (query.data.comments && query.data.format === "docx" && !version)
       meta.threads = (await listThreads(tx, doc))

@@ -3,7 +3,8 @@ import { recordOverviewExport } from "@twinning/db";
 import { OVERVIEW_EXPORT_FORMATS, type OverviewExportFormat } from "@twinning/domain";
 import { contentDisposition, FORMAT_FILES } from "@twinning/export/files";
 import { ExportBusyError } from "@twinning/export/errors";
-import { createI18n, formatDate } from "@twinning/i18n";
+import { createI18n, formatDateTime } from "@twinning/i18n";
+import { readerClock } from "~/lib/clock.server";
 import { requireUser } from "~/lib/access.server";
 import { filterWords, loadOverview, overviewCsv, overviewDocument } from "~/lib/overview.server";
 
@@ -22,7 +23,7 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
     const format = url.searchParams.get("format") as OverviewExportFormat;
     if (!OVERVIEW_EXPORT_FORMATS.includes(format))
       throw new Response(t("overview.exportBadFormat"), { status: 400, headers: { "Content-Type": "text/plain; charset=utf-8" } });
-    return { ...loaded, format };
+    return { ...loaded, format, clock: await readerClock(tx, user, context.locale, loaded.space.id) };
   });
   const { overview, space, format } = prepared;
   const name = `${space.title} – ${t("overview.exportSubtitle", { year: overview.year })}`;
@@ -41,7 +42,7 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
         { label: t("export.space"), value: space.title },
         ...(filters ? [{ label: t("overview.filterLabel"), value: filters }] : []),
         { label: t("overview.count"), value: t("overview.totalLine", { count: overview.total, year: overview.year }) },
-        { label: t("export.exported"), value: formatDate(context.locale, new Date(), "long") },
+        { label: t("export.exported"), value: formatDateTime(context.locale, new Date(), prepared.clock.zone, "long") },
       ],
       labels: { cardRemoved: t("editor.cardRemoved") },
     };

@@ -1,6 +1,7 @@
 import { Link } from "@remix-run/react";
 import { auditText } from "~/components/AuditList";
 import { useT } from "~/lib/i18n";
+import { Time } from "~/components/Time";
 
 /** One change as the feed shows it (`ChangeItem` from `lib/home.server.ts`, or a space's card event). */
 export interface FeedItem {
@@ -23,9 +24,8 @@ export interface FeedItem {
  * Card changes link to the card, audit events to the space's audit log.
  */
 export function ChangeFeed({ items, showSpace = false, empty }: { items: FeedItem[]; showSpace?: boolean; empty: string }) {
-  const { t, locale } = useT();
+  const { t } = useT();
   if (!items.length) return <p className="muted">{empty}</p>;
-  const time = new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short" });
   return (
     <ul className="change-feed">
       {items.map((e) => (
@@ -38,7 +38,7 @@ export function ChangeFeed({ items, showSpace = false, empty }: { items: FeedIte
             — <Link to={e.href}>{e.kind === "card" ? e.subject : t("dashboard.auditLog")}</Link>
           </p>
           <p className="muted change-meta">
-            <time dateTime={new Date(e.at).toISOString()}>{time.format(new Date(e.at))}</time>
+            <Time value={e.at} />
             {showSpace && e.spaceId ? (
               <>
                 {" · "}

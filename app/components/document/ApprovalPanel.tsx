@@ -97,7 +97,7 @@ function useMessage() {
  * is signed. Approvals of a version the text has since moved on from show as no longer holding.
  */
 export function ApprovalPanel({ spaceId, documentId, documentTitle, approval, result: pageResult, inPanel }: Props) {
-  const { t, date } = useT();
+  const { t, zoned } = useT();
   const action = `/s/${spaceId}/docs/${documentId}/approval`;
   const round = approval.round && !approval.round.signedAt ? approval.round : null;
   const signed = approval.round?.signedAt ? approval.round : null;
@@ -108,7 +108,7 @@ export function ApprovalPanel({ spaceId, documentId, documentTitle, approval, re
       {inPanel ? null : <h2 id="approval-heading">{t("approval.heading")}</h2>}
       {pageResult ? <Outcome id="approval-page-outcome" intent={pageResult.intent} result={pageResult} /> : null}
       {signed ? (
-        <p>{t("approval.signedSummary", { date: date(signed.signedAt!), name: signed.signedByName ?? "" })}</p>
+        <p>{t("approval.signedSummary", { date: zoned(signed.signedAt!), name: signed.signedByName ?? "" })}</p>
       ) : round ? (
         <RoundState round={round} stale={approval.stale} />
       ) : (
@@ -134,12 +134,12 @@ export function ApprovalPanel({ spaceId, documentId, documentTitle, approval, re
 }
 
 function RoundState({ round, stale }: { round: Round; stale: boolean }) {
-  const { t, date } = useT();
+  const { t, zoned } = useT();
   const approved = round.parties.filter((p) => p.decision === "approved").length;
   return (
     <div className="stack-tight">
       <p>
-        {t("approval.sentVersion", { version: round.versionName ?? t("approval.unnamedVersion"), date: date(round.requestedAt), name: round.requestedByName ?? "" })}
+        {t("approval.sentVersion", { version: round.versionName ?? t("approval.unnamedVersion"), date: zoned(round.requestedAt), name: round.requestedByName ?? "" })}
       </p>
       <p>
         <strong>{t("approval.progress", { approved: stale ? 0 : approved, total: round.parties.length })}</strong>
@@ -154,12 +154,12 @@ function RoundState({ round, stale }: { round: Round; stale: boolean }) {
 }
 
 function PartyRow({ party, stale }: { party: Round["parties"][number]; stale: boolean }) {
-  const { t, date } = useT();
+  const { t, zoned } = useT();
   const decided = party.decision && party.decidedAt;
   let state: string;
   if (!decided) state = t("approval.waiting");
-  else if (party.decision === "approved") state = t("approval.approvedBy", { name: party.decidedByName ?? "", date: date(party.decidedAt!) });
-  else state = t("approval.changesRequestedBy", { name: party.decidedByName ?? "", date: date(party.decidedAt!) });
+  else if (party.decision === "approved") state = t("approval.approvedBy", { name: party.decidedByName ?? "", date: zoned(party.decidedAt!) });
+  else state = t("approval.changesRequestedBy", { name: party.decidedByName ?? "", date: zoned(party.decidedAt!) });
   const kind = !decided ? "waiting" : stale && party.decision === "approved" ? "stale" : party.decision === "approved" ? "approved" : "changes";
   return (
     <li className={`approval-party approval-party-${kind}`} data-state={kind}>

@@ -1,7 +1,6 @@
 import { Link, useFetcher } from "@remix-run/react";
 import { useEffect, useId, useRef } from "react";
 import { LIMITS } from "@twinning/domain";
-import { intlTag } from "@twinning/i18n";
 import { translateMessage } from "~/lib/forms";
 import { useT } from "~/lib/i18n";
 import "./versions.css";
@@ -27,8 +26,8 @@ export function VersionError({ id, error }: { id: string; error?: string | null 
 
 /** A version's time, in the reader's language and time zone (the server's rendering may differ in zone). */
 export function VersionTime({ value }: { value: string }) {
-  const { locale } = useT();
-  const text = new Intl.DateTimeFormat(intlTag(locale), { dateStyle: "medium", timeStyle: "short" }).format(new Date(value));
+  const { dateTime } = useT();
+  const text = dateTime(value);
   return (
     <time dateTime={value} suppressHydrationWarning>
       {text}
@@ -43,7 +42,7 @@ export function VersionTime({ value }: { value: string }) {
  * fetched when the panel opens) or on the history page (`initial`, from its loader).
  */
 export function HistoryPanel({ spaceId, documentId, initial, standalone = false }: { spaceId: string; documentId: string; initial?: SerializedHistory; standalone?: boolean }) {
-  const { t, locale } = useT();
+  const { t, date } = useT();
   const base = `/s/${spaceId}/docs/${documentId}`;
   const list = useFetcher<SerializedHistory>();
   const save = useFetcher<typeof historyAction>();
@@ -63,7 +62,7 @@ export function HistoryPanel({ spaceId, documentId, initial, standalone = false 
   if (!history) return <p className="muted" aria-busy="true">…</p>;
   const named = history.versions.filter((v) => v.kind === "named");
   const auto = history.versions.filter((v) => v.kind === "auto");
-  const day = (iso: string) => new Intl.DateTimeFormat(intlTag(locale), { dateStyle: "long" }).format(new Date(iso));
+  const day = (iso: string) => date(iso, "long");
   const days = [...new Set(auto.map((v) => day(v.createdAt)))];
   const previous = (index: number) => history.versions[index + 1];
   const item = (v: SerializedHistory["versions"][number]) => {

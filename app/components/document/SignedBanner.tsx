@@ -1,6 +1,8 @@
 import { Link } from "@remix-run/react";
 import type { ApprovalView } from "~/lib/approvals.server";
 import { useT } from "~/lib/i18n";
+import { TableScroller } from "~/components/TableScroller";
+import { Time } from "~/components/Time";
 
 /**
  * The banner of a signed document: who signed and when, every party with who approved and when, and
@@ -8,14 +10,14 @@ import { useT } from "~/lib/i18n";
  * was last signed as, which stays as it was.
  */
 export function SignedBanner({ approval, documentPath }: { approval: ApprovalView; documentPath: string }) {
-  const { t, date } = useT();
+  const { t, zoned } = useT();
   const versionLink = (versionId: string) => <Link to={`${documentPath}/versions/${versionId}`}>{t("approval.openSigned")}</Link>;
   const current = approval.round?.signedAt ? approval.round : null;
   const earlier = !current ? approval.signed[0] : null;
   if (earlier)
     return (
       <p className="notice amended-banner">
-        {t("approval.amendedNotice", { version: earlier.versionName ?? t("approval.unnamedVersion"), date: date(earlier.signedAt!) })} {versionLink(earlier.versionId)}
+        {t("approval.amendedNotice", { version: earlier.versionName ?? t("approval.unnamedVersion"), date: zoned(earlier.signedAt!) })} {versionLink(earlier.versionId)}
       </p>
     );
   if (!current) return null;
@@ -23,28 +25,30 @@ export function SignedBanner({ approval, documentPath }: { approval: ApprovalVie
     <section className="signed-banner" aria-labelledby="signed-banner-title">
       <h2 id="signed-banner-title">{t("approval.signedTitle")}</h2>
       <p>
-        {t("approval.signedBy", { name: current.signedByName ?? "", date: date(current.signedAt!), version: current.versionName ?? t("approval.unnamedVersion") })}{" "}
+        {t("approval.signedBy", { name: current.signedByName ?? "", date: zoned(current.signedAt!), version: current.versionName ?? t("approval.unnamedVersion") })}{" "}
         {t("approval.readOnlyForAll")}
       </p>
-      <table className="signed-parties">
-        <caption className="visually-hidden">{t("approval.parties")}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t("approval.party")}</th>
-            <th scope="col">{t("approval.approvedByCol")}</th>
-            <th scope="col">{t("approval.approvedOn")}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {current.parties.map((p) => (
-            <tr key={p.tenantId}>
-              <th scope="row">{p.tenantName}</th>
-              <td>{p.decidedByName ?? "—"}</td>
-              <td>{p.decidedAt ? date(p.decidedAt) : "—"}</td>
+      <TableScroller label={t("approval.parties")}>
+        <table className="signed-parties">
+          <caption className="visually-hidden">{t("approval.parties")}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t("approval.party")}</th>
+              <th scope="col">{t("approval.approvedByCol")}</th>
+              <th scope="col">{t("approval.approvedOn")}</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {current.parties.map((p) => (
+              <tr key={p.tenantId}>
+                <th scope="row">{p.tenantName}</th>
+                <td>{p.decidedByName ?? "—"}</td>
+                <td>{p.decidedAt ? <Time value={p.decidedAt} /> : "—"}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </TableScroller>
       <p className="signed-hash">
         {t("approval.hash")}: <code className="hash">{current.contentHash}</code>
       </p>

@@ -2,6 +2,7 @@ import {
   LIMITS,
   spaceAccess,
   type Actor,
+  type Country,
   type PartnerFacts,
   type SpaceAccess,
   type SpaceColor,
@@ -323,4 +324,13 @@ export async function searchTenants(
     select slug, name, kind, country, coalesce(app_tenant_member_count(id), 0) as member_count from tenants
     where name ilike ${pattern} or slug ilike ${pattern}
     order by (lower(name) = lower(${q}) or slug = lower(${q})) desc, name, slug limit ${limit}`;
+}
+
+/** The time zones of a space's host and active partners, each with a country (to name it by); issue 15. */
+export async function spaceTimeZones(sql: Queryable, spaceId: string): Promise<{ zone: string; country: Country }[]> {
+  return sql<{ zone: string; country: Country }[]>`
+    select distinct t.time_zone as zone, t.country from tenants t
+    where t.id = (select host_tenant_id from spaces where id = ${spaceId})
+       or t.id in (select tenant_id from space_partners where space_id = ${spaceId} and status = 'active')
+    order by t.time_zone, t.country`;
 }

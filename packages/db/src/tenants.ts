@@ -1,5 +1,6 @@
 import {
   checkMemberChange,
+  COUNTRY_TIME_ZONES,
   type Country,
   type MemberChangeError,
   type TenantKind,
@@ -15,6 +16,8 @@ export interface Tenant {
   name: string;
   kind: TenantKind;
   country: Country;
+  /** An IANA zone: where the tenant's people read times (migration 00019). */
+  timeZone: string;
   parentId: string | null;
   description: string | null;
   createdAt: Date;
@@ -167,8 +170,8 @@ export async function createTenant(
     parentId = parent.id;
   }
   const [tenant] = await tx<Tenant[]>`
-    insert into tenants (name, slug, kind, country, parent_id)
-    values (${input.name}, ${input.slug}, ${input.kind}, ${input.country}, ${parentId})
+    insert into tenants (name, slug, kind, country, time_zone, parent_id)
+    values (${input.name}, ${input.slug}, ${input.kind}, ${input.country}, ${COUNTRY_TIME_ZONES[input.country]}, ${parentId})
     on conflict (slug) do nothing returning *`;
   if (!tenant) return { ok: false, error: "slugTaken" };
   await tx`insert into memberships (tenant_id, user_id, role) values (${tenant.id}, ${input.ownerId}, 'owner')`;
@@ -215,4 +218,12 @@ export async function changeMember(
   // Their open sockets and streams are re-checked (demoted, removed or left).
   await announceAccess(tx, { userId: input.targetId, tenantId: input.tenantId });
   return null;
+}
+
+/** Where a user reads times: the zone and country of their current tenant (else their first); none without a tenant. */
+export async function homeTimeZone(sql: Queryable, user: { id: string; currentTenantId: string | null }): Promise<{ zone: string; country: Country } | null> {
+  const [row] = await sql<{ zone: string; country: Country }[]>`
+    select t.time_zone as zone, t.country from memberships m join tenants t on t.id = m.tenant_id
+    where m.user_id = ${user.id} order by (t.id = ${user.currentTenantId}) desc nulls last, t.name limit 1`;
+  return row ?? null;
 }

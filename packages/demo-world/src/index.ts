@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { hashPassword } from "@twinning/auth";
 import { generateNKeysBetween } from "fractional-indexing";
 import { bulletList, deriveFromNode, editorSchema, heading, jsonToYUpdate, paragraph, table, text, type DocJSON } from "@twinning/editor";
-import type { Locale, SpaceColor, SpaceIcon, SpaceRole, TenantKind } from "@twinning/domain";
+import { COUNTRY_TIME_ZONES, type Country, type Locale, type SpaceColor, type SpaceIcon, type SpaceRole, type TenantKind } from "@twinning/domain";
 import { saveSearchBlocks, type Sql, type TransactionSql } from "@twinning/db";
 import { loadDemoComments } from "./comments";
 import { loadDemoSignatures } from "./signatures";
@@ -175,8 +175,8 @@ export async function loadDemoWorld(sql: Sql, log: (m: string) => void = () => {
   await sql.begin(async (tx) => {
     for (const o of organisations) {
       await tx`
-        insert into tenants (slug, name, kind, country, description, name_zh)
-        values (${o.slug}, ${o.name}, ${o.kind}, ${o.country}, ${o.description_da}, ${o.name_zh ?? null})
+        insert into tenants (slug, name, kind, country, time_zone, description, name_zh)
+        values (${o.slug}, ${o.name}, ${o.kind}, ${o.country}, ${COUNTRY_TIME_ZONES[o.country as Country]}, ${o.description_da}, ${o.name_zh ?? null})
         on conflict (slug) do update set name_zh = excluded.name_zh where tenants.name_zh is null and excluded.name_zh is not null`;
     }
     for (const o of organisations.filter((o) => o.parent)) {

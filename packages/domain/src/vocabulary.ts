@@ -14,6 +14,16 @@ export type TenantRole = (typeof TENANT_ROLES)[number];
 /** Countries offered when creating a tenant; the demo world uses DK and CN. */
 export const COUNTRIES = ["DK", "CN", "SE", "NO", "FI", "DE", "GB"] as const;
 export type Country = (typeof COUNTRIES)[number];
+/** The time zone a new tenant of each country gets (each of these countries has one). */
+export const COUNTRY_TIME_ZONES: Record<Country, string> = {
+  DK: "Europe/Copenhagen",
+  CN: "Asia/Shanghai",
+  SE: "Europe/Stockholm",
+  NO: "Europe/Oslo",
+  FI: "Europe/Helsinki",
+  DE: "Europe/Berlin",
+  GB: "Europe/London",
+};
 
 export function isLocale(value: unknown): value is Locale {
   return typeof value === "string" && (LOCALES as readonly string[]).includes(value);

@@ -34,9 +34,9 @@ describe("translations", () => {
 
   it("formats dates for the language", () => {
     const d = new Date("2016-03-09T12:00:00Z");
-    expect(formatDate("da", d)).toBe("9. mar. 2016");
-    expect(formatDate("en", d)).toBe("9 Mar 2016");
-    expect(formatDate("zh-CN", d)).toBe("2016年3月9日");
+    expect(formatDate("da", d, "Europe/Copenhagen")).toBe("9. mar. 2016");
+    expect(formatDate("en", d, "Europe/Copenhagen")).toBe("9 Mar 2016");
+    expect(formatDate("zh-CN", d, "Asia/Shanghai")).toBe("2016年3月9日");
   });
 });
 

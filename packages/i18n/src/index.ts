@@ -5,6 +5,7 @@ import en from "./en";
 import zhCN from "./zh-CN";
 
 export type { Resource } from "./en";
+export * from "./format";
 
 /** All strings of all languages; small enough to ship whole, so no loading step is needed. */
 export const resources = {
@@ -50,19 +51,6 @@ export function negotiateLocale(header: string | null | undefined): Locale {
     if (match) return match;
   }
   return DEFAULT_LOCALE;
-}
-
-/** BCP 47 tag used for Intl formatting of dates and numbers. */
-export function intlTag(locale: Locale): string {
-  return locale === "da" ? "da-DK" : locale === "en" ? "en-GB" : "zh-CN";
-}
-
-export function formatDate(locale: Locale, value: Date | string, style: "medium" | "long" = "medium"): string {
-  return new Intl.DateTimeFormat(intlTag(locale), { dateStyle: style }).format(new Date(value));
-}
-
-export function formatNumber(locale: Locale, value: number): string {
-  return new Intl.NumberFormat(intlTag(locale)).format(value);
 }
 
 /**

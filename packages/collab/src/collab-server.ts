@@ -12,6 +12,7 @@ import {
   type CollabTiming,
 } from "./options";
 import { Room, type RoomContext, type RoomStats } from "./room";
+import { StoreOutage } from "./store-outage";
 import { SharedBuckets } from "./token-bucket";
 
 /** Selects connections by who is on them and which document they are on. */
@@ -29,6 +30,8 @@ export interface CollabStats {
   /** Open connections, including those waiting for their document to load. */
   connections: number;
   perDocument: RoomStats[];
+  /** Whether writes are failing for want of the database now; outages seen, and updates retried in them. */
+  store: { unavailable: boolean; outages: number; retriedUpdates: number };
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -55,7 +58,7 @@ export class CollabServer {
   constructor(private readonly options: CollabServerOptions) {
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
     this.timing = { ...DEFAULT_TIMING, ...options.timing };
-    this.ctx = { ...options, limits: this.limits, timing: this.timing };
+    this.ctx = { ...options, limits: this.limits, timing: this.timing, outage: new StoreOutage(options.log) };
     this.presenceBuckets = new SharedBuckets(this.limits.presencePerUser, this.limits.rateWindowMs);
     this.heartbeat = setInterval(() => this.beat(), this.timing.heartbeatMs);
     this.heartbeat.unref();
@@ -191,6 +194,7 @@ export class CollabServer {
       unloading: this.unloading.size,
       connections: this.connections.size,
       perDocument: [...this.rooms.values()].map((r) => r.stats()),
+      store: { unavailable: this.ctx.outage.active, outages: this.ctx.outage.counts.outages, retriedUpdates: this.ctx.outage.counts.retries },
     };
   }
 
@@ -198,6 +202,9 @@ export class CollabServer {
   async destroy(): Promise<void> {
     this.destroyed = true;
     clearInterval(this.heartbeat);
+    // The database away at shutdown: pending writes are retried a while, then given up (their
+    // clients, told to go, still hold the edits and resend them to another instance).
+    this.ctx.outage.stopRetryingAfter();
     for (const c of [...this.connections]) c.close(CloseCodes.ShuttingDown);
     for (const timer of this.unloadTimers.values()) clearTimeout(timer);
     this.unloadTimers.clear();

@@ -1,3 +1,5 @@
+import { isConnectionError } from "./store-outage";
+
 interface Request<T, R> {
   items: T[];
   resolve: (results: R[]) => void;
@@ -8,7 +10,7 @@ interface Request<T, R> {
  * Group commit: requests arriving while a write is in flight are written together by the next one,
  * so many documents typed in at once cost one statement per round trip, not one each. When a combined
  * write fails, each request is retried alone, so one bad request (say, of a deleted document) fails
- * only itself.
+ * only itself — unless the connection failed, which fails every request alike (each room retries).
  */
 export class GroupCommit<T, R = number> {
   private queue: Request<T, R>[] = [];
@@ -54,7 +56,10 @@ export class GroupCommit<T, R = number> {
         offset += r.items.length;
       }
     } catch (error) {
-      if (batch.length === 1) return batch[0].reject(error);
+      if (batch.length === 1 || isConnectionError(error)) {
+        for (const r of batch) r.reject(error);
+        return;
+      }
       for (const r of batch) {
         try {
           r.resolve(await this.write(r.items));

@@ -10,6 +10,7 @@ import { Presence } from "./presence";
 import { syncStep1Frame, syncStep2Frame, updateFrame } from "./protocol";
 import { encodeAccessMessage, type ReadOnlyReason } from "./access-message";
 import { encodeSavedMessage } from "./saved-message";
+import { isConnectionError, type StoreOutage } from "./store-outage";
 import { checkUpdates, countNodes } from "./update-check";
 
 /** What a room needs from the server that loaded it. */
@@ -23,6 +24,8 @@ export interface RoomContext {
   onAwareness?: AwarenessHook;
   onQuiet?: QuietHook;
   presenceColors?: readonly string[];
+  /** The database being away, shared by the server's rooms: writes are retried meanwhile. */
+  outage: StoreOutage;
 }
 
 /** Per-room figures for `CollabServer.stats()`. */
@@ -314,21 +317,33 @@ export class Room {
     let seqs: number[] = [];
     for (const w of rows) this.pendingBytes -= w.update.length;
     if (rows.length > 0) {
-      try {
-        seqs = await this.ctx.persistence.append(
-          this.documentId,
-          rows.map((w) => ({ update: w.update, userId: w.connection?.identity.userId ?? w.userId ?? "" })),
-        );
-      } catch (error) {
-        if (error instanceof WriteRefused) {
-          this.refuseWriters(error.reason);
-          return this.dropRefused(batch, error);
+      const entries = rows.map((w) => ({ update: w.update, userId: w.connection?.identity.userId ?? w.userId ?? "" }));
+      const { outage } = this.ctx;
+      // The database away (connection lost, restarting): the batch stays here and is retried until it
+      // is stored, while later writes queue behind it in order; sockets stay open and nothing is
+      // acknowledged meanwhile, so editors show "Saving…". Should a lost connection have committed the
+      // rows after all, storing them again is harmless: a Yjs update applied twice changes nothing.
+      for (let attempt = 0; ; attempt++) {
+        try {
+          seqs = await this.ctx.persistence.append(this.documentId, entries);
+          outage.succeeded();
+          break;
+        } catch (error) {
+          if (error instanceof WriteRefused) {
+            this.refuseWriters(error.reason);
+            return this.dropRefused(batch, error);
+          }
+          if (isConnectionError(error) && outage.mayRetry()) {
+            outage.failed(this.documentId, error, rows.length);
+            await outage.wait(attempt);
+            continue;
+          }
+          this.ctx.log.error({ documentId: this.documentId, err: error }, "collab: could not store updates");
+          // Their clients still hold the changes and resend them after reconnecting.
+          for (const w of batch) w.connection?.close(CloseCodes.Unavailable, "could not store update");
+          for (const w of batch) w.done?.reject(error);
+          return;
         }
-        this.ctx.log.error({ documentId: this.documentId, err: error }, "collab: could not store updates");
-        // Their clients still hold the changes and resend them after reconnecting.
-        for (const w of batch) w.connection?.close(CloseCodes.Unavailable, "could not store update");
-        for (const w of batch) w.done?.reject(error);
-        return;
       }
     }
     for (const w of rows) {

@@ -2,10 +2,13 @@ import { SetupError } from "@twinning/db";
 import { startApp } from "./app";
 import { readConfig } from "./config";
 import { createLogger } from "./logger";
+import { guardAgainstPostgresJsCrashes } from "./pg-crash-guard";
 
 /** `npm start` / `npm run dev`: one process, one port, graceful shutdown on SIGTERM and SIGINT. */
 const config = readConfig();
 const log = createLogger(config.logLevel, process.stdout.isTTY && !config.production);
+// A database restart must not end the process (postgres.js's own crash paths, see the module).
+guardAgainstPostgresJsCrashes(log);
 
 try {
   const app = await startApp(config, log);

@@ -3,7 +3,7 @@ import type { Duplex } from "node:stream";
 import type { Logger } from "pino";
 import { WebSocketServer } from "ws";
 import type { Auth, SessionUser } from "@twinning/auth";
-import { CollabServer, PgPersistence, type ReadOnlyReason } from "@twinning/collab";
+import { CollabServer, PgPersistence, readExtraMessages, type ReadOnlyReason } from "@twinning/collab";
 import {
   asSystem,
   asUser,
@@ -185,18 +185,19 @@ export async function mountCollab(options: CollabOptions) {
     if (gone()) return;
     if (!grant) return refuseUpgrade(socket, 403);
     if (!take({ document: documentId }, { userId: user.id, documentId })) return;
-    wss.handleUpgrade(req, socket, head, (ws) => {
-      collab.handleConnection(ws as never, documentId, {
-        userId: user.id,
-        name: user.name,
-        tenantName: grant.tenantName,
-        color: colorFor(user.id),
-        readOnly: grant.readOnly,
-        readOnlyReason: grant.readOnlyReason,
-        spaceId: grant.spaceId,
-        sessionId: sessionId ?? undefined,
-      });
-    });
+    const identity = {
+      userId: user.id,
+      name: user.name,
+      tenantName: grant.tenantName,
+      color: colorFor(user.id),
+      readOnly: grant.readOnly,
+      readOnlyReason: grant.readOnlyReason,
+      spaceId: grant.spaceId,
+      sessionId: sessionId ?? undefined,
+    };
+    // Our editor asks for the "saved" and "access" messages (`?messages=saved,access`); a stock client gets only the standard protocol.
+    const wants = readExtraMessages(new URL(req.url ?? "/", "http://localhost").searchParams);
+    wss.handleUpgrade(req, socket, head, (ws) => collab.handleConnection(ws as never, documentId, identity, wants));
   }
 
   /**

@@ -10,7 +10,9 @@ import type { Sql } from "@twinning/db";
 import {
   CollabServer,
   PgPersistence,
+  extraMessagesParams,
   isDocumentUpdateFrame,
+  readExtraMessages,
   readAccessMessage,
   readSavedMessage,
   type AccessMessage,
@@ -44,7 +46,8 @@ export interface RunningCollab {
 
 /**
  * A real http.Server with a noServer WebSocketServer, mounted like the app will: `/collab/<id>`.
- * The identity comes from query parameters (`user`, `readOnly=1`, `space`, `name`).
+ * The identity comes from query parameters (`user`, `readOnly=1`, `space`, `name`); the extra messages
+ * the client wants from `messages`, as in the app.
  */
 export async function startCollab(sql: Sql, options: Partial<CollabServerOptions> = {}): Promise<RunningCollab> {
   const collab = new CollabServer({ persistence: new PgPersistence(sql), log: pino({ level: "silent" }), ...options });
@@ -63,7 +66,7 @@ export async function startCollab(sql: Sql, options: Partial<CollabServerOptions
       readOnly: url.searchParams.get("readOnly") === "1",
       spaceId: url.searchParams.get("space") ?? "space-1",
     };
-    wss.handleUpgrade(req, socket, head, (ws) => collab.handleConnection(ws, match[1], identity));
+    wss.handleUpgrade(req, socket, head, (ws) => collab.handleConnection(ws, match[1], identity, readExtraMessages(url.searchParams)));
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
@@ -109,12 +112,15 @@ export interface Client {
   destroy(): void;
 }
 
-/** A stock y-websocket client in Node (no BroadcastChannel, so only the server connects clients). */
+/**
+ * A stock y-websocket client in Node (no BroadcastChannel, so only the server connects clients) that
+ * asks for the saved and access messages, as our editor does (pass `messages: ""` to ask for none).
+ */
 export function connect(url: string, documentId: string, params: Record<string, string>): Client {
   const doc = new Y.Doc();
   const provider = new WebsocketProvider(url, documentId, doc, {
     WebSocketPolyfill: CountingWebSocket as unknown as typeof globalThis.WebSocket,
-    params,
+    params: { ...extraMessagesParams(), ...params },
     disableBc: true,
     connect: true,
   });
@@ -147,9 +153,9 @@ export function connect(url: string, documentId: string, params: Record<string, 
   return client;
 }
 
-/** A raw ws socket to `/collab/<id>`, open. */
+/** A raw ws socket to `/collab/<id>`, open, asking for the saved and access messages unless `params` says otherwise. */
 export async function rawSocket(url: string, documentId: string, params: Record<string, string> = {}): Promise<WebSocket> {
-  const ws = new WebSocket(`${url}/${documentId}?${new URLSearchParams(params)}`);
+  const ws = new WebSocket(`${url}/${documentId}?${new URLSearchParams({ ...extraMessagesParams(), ...params })}`);
   ws.on("error", () => {});
   await new Promise<void>((resolve, reject) => {
     ws.once("open", () => resolve());

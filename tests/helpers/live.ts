@@ -1,7 +1,7 @@
 import WebSocket from "ws";
 import { WebsocketProvider } from "y-websocket";
 import * as Y from "yjs";
-import { readAccessMessage, readSavedMessage, type AccessMessage } from "../../packages/collab/src/index";
+import { extraMessagesParams, readAccessMessage, readSavedMessage, type AccessMessage } from "../../packages/collab/src/index";
 
 /**
  * What a browser keeps open on a running app: the stock y-websocket client on `/collab` (with a
@@ -21,7 +21,7 @@ export interface LiveSocket {
   destroy(): void;
 }
 
-/** The stock client in Node, sending the session cookie like a browser would. */
+/** The stock client in Node, sending the session cookie and asking for the saved and access messages like our editor does. */
 export function openSocket(baseUrl: string, documentId: string, cookie: string): LiveSocket {
   const headers = { Cookie: cookie, Origin: baseUrl };
   class CookieSocket extends WebSocket {
@@ -30,7 +30,11 @@ export function openSocket(baseUrl: string, documentId: string, cookie: string):
     }
   }
   const ydoc = new Y.Doc();
-  const provider = new WebsocketProvider(`${baseUrl.replace("http", "ws")}/collab`, documentId, ydoc, { WebSocketPolyfill: CookieSocket as never, disableBc: true });
+  const provider = new WebsocketProvider(`${baseUrl.replace("http", "ws")}/collab`, documentId, ydoc, {
+    WebSocketPolyfill: CookieSocket as never,
+    disableBc: true,
+    params: extraMessagesParams(),
+  });
   const closes: { code: number; reason: string }[] = [];
   const access: AccessMessage[] = [];
   provider.on("connection-close", (event) => void (event && closes.push({ code: event.code, reason: event.reason })));

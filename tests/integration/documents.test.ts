@@ -4,7 +4,7 @@ import { WebsocketProvider } from "y-websocket";
 import * as Y from "yjs";
 import { DEMO_PASSWORD, demoEmail, loadDemoWorld } from "@twinning/demo-world";
 import { deriveFromYDoc } from "@twinning/editor";
-import { readAccessMessage } from "@twinning/collab";
+import { extraMessagesParams, readAccessMessage } from "@twinning/collab";
 import type { RunningApp } from "../../server/app";
 import { logInCookie, startAppOn } from "../helpers/app";
 import { signThroughApproval, type Post } from "../helpers/approval";
@@ -27,7 +27,12 @@ describe("documents", () => {
       }
     }
     const ydoc = new Y.Doc();
-    const provider = new WebsocketProvider(`${target.url.replace("http", "ws")}/collab`, documentId, ydoc, { WebSocketPolyfill: CookieSocket as never, disableBc: true });
+    // Asking for the saved and access messages, as our editor does.
+    const provider = new WebsocketProvider(`${target.url.replace("http", "ws")}/collab`, documentId, ydoc, {
+      WebSocketPolyfill: CookieSocket as never,
+      disableBc: true,
+      params: extraMessagesParams(),
+    });
     const closes: number[] = [];
     provider.on("connection-close", (event) => void (event && closes.push(event.code)));
     const synced = new Promise<void>((resolve) => provider.once("sync", () => resolve()));

@@ -1,4 +1,5 @@
 import { ACCESS_LOST_CLOSE_REASONS, ACCESS_MESSAGE_TYPE, readAccessMessage, type AccessLostReason, type ReadOnlyReason } from "@twinning/collab/access-message";
+import { extraMessagesParams } from "@twinning/collab/extra-messages";
 import { isDocumentUpdateFrame, readSavedMessage, SAVED_MESSAGE_TYPE } from "@twinning/collab/saved-message";
 import { useEffect, useState } from "react";
 import { IndexeddbPersistence } from "y-indexeddb";
@@ -80,6 +81,8 @@ export function useCollabSession(documentId: string, spaceId: string, initiallyR
     const origin = `${window.location.protocol === "https:" ? "wss" : "ws"}://${window.location.host}`;
     const provider = new WebsocketProvider(`${origin}/collab`, documentId, ydoc, {
       WebSocketPolyfill: CountingSocket,
+      // Ask for the "saved" and "access" messages handled below (a stock client gets neither).
+      params: extraMessagesParams(["saved", "access"]),
       maxBackoffTime: 5_000,
       // Everything goes through the server, which alone decides what a user may change.
       disableBc: true,

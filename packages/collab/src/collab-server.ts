@@ -3,6 +3,7 @@ import type * as Y from "yjs";
 import { encodeAccessMessage, type ReadOnlyReason } from "./access-message";
 import { CloseCodes, type CloseCode } from "./close-codes";
 import { Connection } from "./connection";
+import type { ExtraMessage } from "./extra-messages";
 import {
   DEFAULT_LIMITS,
   DEFAULT_TIMING,
@@ -66,12 +67,15 @@ export class CollabServer {
 
   /**
    * Serves an authenticated, authorised socket for `documentId` (a uuid). Frames arriving while the
-   * document loads are queued (within limits) and handled after the load.
+   * document loads are queued (within limits) and handled after the load. `wants`: which of our
+   * messages beyond the y-websocket protocol the client asked for (`readExtraMessages` of its URL);
+   * none by default, so a stock client gets only the standard protocol.
    */
-  handleConnection(ws: WebSocket, documentId: string, identity: CollabIdentity): void {
+  handleConnection(ws: WebSocket, documentId: string, identity: CollabIdentity, wants: Iterable<ExtraMessage> = []): void {
     // Gone during the upgrade: no 'close' event would ever come to clean up after it.
     if (ws.readyState !== ws.OPEN) return;
     const connection = new Connection(ws, documentId, identity, this.limits, this.options.log);
+    connection.wants = new Set(wants);
     if (this.destroyed) return connection.close(CloseCodes.ShuttingDown);
     if (!UUID.test(documentId)) return connection.close(CloseCodes.Malformed, "document id is not a uuid");
     this.connections.add(connection);
@@ -132,7 +136,7 @@ export class CollabServer {
       if (c.readOnly === access.readOnly && c.identity.readOnlyReason === reason) continue;
       c.readOnly = access.readOnly;
       c.identity.readOnlyReason = reason;
-      c.send(encodeAccessMessage({ readOnly: access.readOnly, reason: reason ?? "" }));
+      c.sendExtra("access", encodeAccessMessage({ readOnly: access.readOnly, reason: reason ?? "" }));
       if (access.readOnly) counts.readOnly++;
       else {
         counts.writable++;

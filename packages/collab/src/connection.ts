@@ -1,5 +1,6 @@
 import type { RawData, WebSocket } from "ws";
 import { CloseCodes, type CloseCode } from "./close-codes";
+import type { ExtraMessage } from "./extra-messages";
 import type { AwarenessUser, CollabIdentity, CollabLimits, CollabLog } from "./options";
 import { TokenBucket } from "./token-bucket";
 
@@ -18,6 +19,8 @@ export class Connection {
   readonly awarenessClients = new Set<number>();
   /** Document-changing frames committed or found empty (the `acknowledged` of saved messages). */
   updatesAcknowledged = 0;
+  /** Which of our messages beyond the y-websocket protocol the client asked for (a stock client: none). */
+  wants: ReadonlySet<ExtraMessage> = new Set();
   /** What this connection's awareness states carry as `user`. */
   /** What this connection's presence shows; its colour may be changed by the room (see `presenceColors`). */
   readonly user: AwarenessUser;
@@ -104,6 +107,11 @@ export class Connection {
       return;
     }
     this.ws.send(frame);
+  }
+
+  /** Sends one of our own messages (`frame`, of kind `kind`), only if the client asked for that kind. */
+  sendExtra(kind: ExtraMessage, frame: Uint8Array): void {
+    if (this.wants.has(kind)) this.send(frame);
   }
 
   /** Closes with a named code, logging why; idempotent. */

@@ -9,6 +9,7 @@ export {
   type ReadOnlyReason,
 } from "./access-message";
 export { CloseCodes, type CloseCode } from "./close-codes";
+export { EXTRA_MESSAGES_PARAM, extraMessagesParams, readExtraMessages, type ExtraMessage } from "./extra-messages";
 export {
   DEFAULT_LIMITS,
   DEFAULT_TIMING,

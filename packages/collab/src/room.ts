@@ -175,7 +175,7 @@ export class Room {
     if (!connection.readOnly) this.refused = null;
     // Read-only clients get no sync step 1, so they have no reason to send a step 2 we would drop.
     if (!connection.readOnly) connection.send(syncStep1Frame(this.doc));
-    else connection.send(encodeAccessMessage({ readOnly: true, reason: connection.identity.readOnlyReason ?? "role" }));
+    else connection.sendExtra("access", encodeAccessMessage({ readOnly: true, reason: connection.identity.readOnlyReason ?? "role" }));
     const presence = this.presence.allStatesFrame();
     if (presence) connection.send(presence);
     connection.attach((frame) => this.receive(connection, frame));
@@ -362,7 +362,7 @@ export class Room {
       acknowledged.add(w.connection);
     }
     for (const c of acknowledged) {
-      if (!c.readOnly) c.send(encodeSavedMessage({ acknowledged: c.updatesAcknowledged, seq: this.lastSeq }));
+      if (!c.readOnly) c.sendExtra("saved", encodeSavedMessage({ acknowledged: c.updatesAcknowledged, seq: this.lastSeq }));
     }
     if (seqs.length > 0) {
       try {
@@ -398,7 +398,7 @@ export class Room {
       if (c.readOnly) continue;
       c.readOnly = true;
       c.identity.readOnlyReason = reason;
-      c.send(encodeAccessMessage({ readOnly: true, reason }));
+      c.sendExtra("access", encodeAccessMessage({ readOnly: true, reason }));
     }
   }
 

@@ -213,18 +213,23 @@ export async function startApp(config: Config, log: Logger = createLogger(config
     close() {
       closing ??= (async () => {
         clearInterval(sweep);
-        await new Promise<void>((resolve) => {
+        const stopped = new Promise<void>((resolve) => {
           httpServer.close(() => resolve());
           httpServer.closeIdleConnections();
           // Requests still running after 10 s are cut off rather than holding shutdown forever.
           setTimeout(() => httpServer.closeAllConnections(), 10_000).unref();
         });
-        // Event streams end, and documents are stored and compacted, before the database goes.
+        // Sockets upgraded to WebSockets (/collab) still hold httpServer.close, which no longer tracks
+        // them (closeAllConnections leaves them open): it waited for them for ever. The collab server
+        // closes them (1001: the clients reconnect to another instance) and stores and compacts
+        // everything they sent, before the database goes.
+        await collab.close();
+        await stopped;
+        // Event streams end before the database goes.
         await access.close();
         // Attempts in flight are recorded before the pool goes (one not finished in time comes back after its hold).
         await webhooks.close();
         await events.close();
-        await collab.close();
         await closeVite();
         await exporter.close();
         await db.close();

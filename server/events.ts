@@ -1,7 +1,7 @@
 import type { Logger } from "pino";
 import type { SessionUser } from "@twinning/auth";
 import type { AccessLostReason } from "@twinning/collab";
-import { APPROVAL_CHANNEL, asSystem, BOARD_CHANNEL, cardsByIds, COMMENTS_CHANNEL, INBOX_CHANNEL, parseInboxAnnouncement, type Database } from "@twinning/db";
+import { APPROVAL_CHANNEL, asSystem, BOARD_CHANNEL, cardsByIds, COMMENTS_CHANNEL, INBOX_CHANNEL, parseInboxAnnouncement, TRANSLATIONS_CHANNEL, type Database } from "@twinning/db";
 import { Caps } from "./caps";
 // The admins of invited tenants, for relaying invitation changes to their own streams.
 import { adminsOfTenants } from "@twinning/db";
@@ -25,9 +25,9 @@ export interface ApprovalEvent {
   documentId: string;
 }
 
-/** A document's comment threads changed (started, answered, resolved, their text removed): its comments panel reloads them. */
+/** A document's comment threads changed (started, answered, resolved, their text removed), or its translation blocks (a source edited, a block reviewed): its panel reloads them. */
 export interface CommentsEvent {
-  type: "comments";
+  type: "comments" | "translations";
   documentId: string;
 }
 
@@ -111,7 +111,7 @@ export async function createEventHub(db: Database, log: Logger, limits: { perUse
   });
 
   // A document's approval state or comments changed: every stream of its space is told which document.
-  const documentEvents = (channel: string, type: "approval" | "comments") =>
+  const documentEvents = (channel: string, type: "approval" | "comments" | "translations") =>
     db.sql.listen(channel, (payload) => {
       try {
         const { spaceId, documentId } = JSON.parse(payload) as { spaceId: string; documentId: string };
@@ -122,6 +122,8 @@ export async function createEventHub(db: Database, log: Logger, limits: { perUse
     });
   const approvals = await documentEvents(APPROVAL_CHANNEL, "approval");
   const comments = await documentEvents(COMMENTS_CHANNEL, "comments");
+  // A source's or translation's blocks changed, or a translated block was reviewed: its translations panel reloads.
+  const translations = await documentEvents(TRANSLATIONS_CHANNEL, "translations");
 
   // Only to the recipients' streams (any of theirs: each sends their own count): who was told what is nobody else's business.
   const inbox = await db.sql.listen(INBOX_CHANNEL, (payload) => {
@@ -176,7 +178,7 @@ export async function createEventHub(db: Database, log: Logger, limits: { perUse
       bySpace.clear();
       byUser.clear();
       ofUser.clear();
-      await Promise.all([boards.unlisten(), approvals.unlisten(), comments.unlisten(), inbox.unlisten()]);
+      await Promise.all([boards.unlisten(), approvals.unlisten(), comments.unlisten(), translations.unlisten(), inbox.unlisten()]);
     },
     size: () => [...bySpace.values(), ...byUser.values()].reduce((n, set) => n + set.size, 0),
   };

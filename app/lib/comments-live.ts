@@ -1,25 +1,33 @@
 import { useEffect, useRef } from "react";
 
 /**
- * "The comments of this document changed" — told by the document page's event stream (one stream per
- * page), heard by the comments panel while it is open, without another stream of its own.
+ * "The comments (or the translations) of this document changed" — told by the document page's event
+ * stream (one stream per page), heard by the comments and translations panels while they are open,
+ * without another stream of their own.
  */
-const listeners = new Set<(documentId: string) => void>();
+type Kind = "comments" | "translations";
+const listeners = new Set<(kind: Kind, documentId: string) => void>();
 
-export function announceCommentsChanged(documentId: string): void {
-  for (const listener of listeners) listener(documentId);
+export function announceDocumentChanged(kind: Kind, documentId: string): void {
+  for (const listener of listeners) listener(kind, documentId);
 }
 
-export function useCommentsChanged(documentId: string, onChange: () => void): void {
+/** Calls `onChange` when a change of `kind` is told about any of `documentIds`. */
+export function useDocumentChanged(kind: Kind, documentIds: string[], onChange: () => void): void {
   const latest = useRef(onChange);
   latest.current = onChange;
+  const ids = documentIds.join(",");
   useEffect(() => {
-    const listener = (id: string) => {
-      if (id === documentId) latest.current();
+    const wanted = new Set(ids.split(","));
+    const listener = (k: Kind, id: string) => {
+      if (k === kind && wanted.has(id)) latest.current();
     };
     listeners.add(listener);
     return () => {
       listeners.delete(listener);
     };
-  }, [documentId]);
+  }, [kind, ids]);
 }
+
+export const announceCommentsChanged = (documentId: string) => announceDocumentChanged("comments", documentId);
+export const useCommentsChanged = (documentId: string, onChange: () => void) => useDocumentChanged("comments", [documentId], onChange);

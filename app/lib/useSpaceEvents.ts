@@ -20,6 +20,8 @@ export interface SpaceSignals {
   inbox?: () => void;
   /** A document's comment threads changed. */
   comments?: (documentId: string) => void;
+  /** A source's or translation's blocks, or what a translation has reviewed, changed. */
+  translations?: (documentId: string) => void;
 }
 
 /**
@@ -78,6 +80,10 @@ export function useSpaceEvents(spaceId: string, onEvent?: (event: BoardEvent) =>
       current.addEventListener("comments", (message) => {
         const { documentId } = JSON.parse((message as MessageEvent).data) as { documentId: string };
         latest.current.signals?.comments?.(documentId);
+      });
+      current.addEventListener("translations", (message) => {
+        const { documentId } = JSON.parse((message as MessageEvent).data) as { documentId: string };
+        latest.current.signals?.translations?.(documentId);
       });
       current.addEventListener("inbox", (message) => {
         const { count } = JSON.parse((message as MessageEvent).data) as { count?: number };

@@ -14,6 +14,8 @@ import { SignedBanner } from "~/components/document/SignedBanner";
 import { DocumentMenu } from "~/components/document/DocumentMenu";
 import { DocumentTitle, type DocumentTitleHandle } from "~/components/document/DocumentTitle";
 import { HistoryPanel } from "~/components/document/HistoryPanel";
+import { TranslationsPanel, useTranslations } from "~/components/document/TranslationsPanel";
+import { setBlocksToReview } from "~/components/editor/reviewHighlights";
 import type { LiveEditor } from "~/components/editor/CollabEditor";
 import { setCommentHighlights } from "~/components/editor/commentHighlights";
 import { DocumentOutline } from "~/components/editor/DocumentOutline";
@@ -138,6 +140,16 @@ export default function DocumentPage() {
     return () => dom.removeEventListener("click", onClick);
   }, [editor, threads, openComments]);
   const openThreads = threads?.filter((th) => !th.resolvedAt).length ?? 0;
+  // A translation's blocks whose source changed are marked in the text, and counted on the panel's toggle.
+  const translations = useTranslations(space.id, doc.id);
+  const toReview = translations.data?.toReview;
+  useEffect(() => {
+    if (editor) setBlocksToReview(editor, new Set((toReview ?? []).filter((b) => b.state === "changed").map((b) => b.blockId)));
+  }, [editor, toReview]);
+  const showBlock = useCallback(
+    (blockId: string) => editor?.view.dom.querySelector(`[data-block-id="${CSS.escape(blockId)}"]`)?.scrollIntoView({ block: "center", behavior: "smooth" }),
+    [editor],
+  );
   // Arriving from the inbox (a mention, a reply): its thread is shown.
   const [search] = useSearchParams();
   const linkedThread = search.get("thread");
@@ -162,8 +174,9 @@ export default function DocumentPage() {
       approval={<ApprovalSummary approval={approval} />}
       commentsPanel={<CommentsPanel comments={comments} editor={editor} pending={pending} onPendingDone={() => setPending(null)} focusThread={focusThread} />}
       openRequest={openRequest}
-      counts={{ comments: openThreads }}
+      counts={{ comments: openThreads, translations: toReview?.length ?? 0 }}
       historyPanel={<HistoryPanel spaceId={space.id} documentId={doc.id} />}
+      translationsPanel={<TranslationsPanel spaceId={space.id} documentId={doc.id} initial={translations.data} onShowBlock={showBlock} />}
       approvalPanel={approvalShown ? <ApprovalPanel spaceId={space.id} documentId={doc.id} documentTitle={doc.title} approval={approval} inPanel /> : undefined}
       presence={live ? <Presence provider={live.provider} selfId={user.id} /> : null}
       menu={

@@ -3,7 +3,7 @@ import * as Y from "yjs";
 import { commentAnchors, deriveFromYDoc, yDocToNode, type DocJSON } from "@twinning/editor";
 import { compareContent, contentHash, versionContent } from "@twinning/editor/versions";
 import { createAuth } from "@twinning/auth";
-import type { Sql } from "@twinning/db";
+import { blocksToReview, type Sql } from "@twinning/db";
 import { DEMO_PASSWORD, DEMO_USER_TENANTS, demoEmail, loadDemoWorld, organisations } from "@twinning/demo-world";
 import { freshDatabase } from "../helpers/db";
 
@@ -75,7 +75,8 @@ describe("demo world", () => {
   });
 
   it("has the four documents in their spaces, with their Danish titles and content", async () => {
-    const docs = await sql`select d.title, d.type, s.title as space, length(ds.state) as bytes from documents d join spaces s on s.id = d.space_id join document_snapshots ds on ds.document_id = d.id order by d.title`;
+    const docs = await sql`select d.title, d.type, s.title as space, length(ds.state) as bytes from documents d join spaces s on s.id = d.space_id join document_snapshots ds on ds.document_id = d.id
+      where d.language = 'da' order by d.title`;
     expect(docs.map((d) => [d.space, d.type, d.title])).toEqual([
       ["Bycirklen–Wuxi samarbejdsaftale 2016–2019", "strategy", "Bycirklens Kina-erhvervsstrategi 2013–2016"],
       ["Jordsporet – Jiangsu", "action_plan", "Handlingsplan 2017–2018 for jordsporet: Region Hovedstaden – CLEAN – JEPD"],
@@ -88,6 +89,19 @@ describe("demo world", () => {
     const derived = deriveFromYDoc(ydoc);
     expect(derived.outline.map((h) => h.text)).toContain("Fokusområder for erhvervssamarbejdet");
     expect(derived.plainText).toContain("Første samarbejdsaftale mellem Bycirklen og Wuxi underskrevet i maj 2007.");
+  });
+
+  it("has the renewal agreement's Chinese translation, its background, parties and areas translated, the areas stale against a later Danish edit", async () => {
+    const [translation] = await sql`
+      select d.title, d.language, s.title as source from document_translations t join documents d on d.id = t.document_id join documents s on s.id = t.source_id`;
+    expect(translation).toEqual({ title: "碧城圈—无锡合作协议 2016–2019（续签）", language: "zh-CN", source: "Samarbejdsaftale mellem Bycirklen og Wuxi 2016–2019 (fornyelse)" });
+    const blocks = await sql`select b.block_id, b.text from document_blocks b join document_translations t on t.document_id = b.document_id order by b.position limit 6`;
+    expect(blocks.map((b) => b.text.split("\n")[0])).toEqual(["背景", "Bycirklen与无锡的首份合作协议于2007年5月签署。", "双方与组织", expect.stringContaining("巴勒鲁普"), "经济合作重点领域", "可持续城市发展"]);
+    const [doc] = await sql`select t.document_id as id, t.space_id from document_translations t`;
+    const stale = await blocksToReview(sql, { id: doc.id, spaceId: doc.spaceId });
+    expect(stale.map((b) => [b.blockId, b.state])).toEqual([["b6", "changed"]]);
+    expect(stale[0].now).toContain("Ældrepleje (drift og uddannelse)");
+    expect(stale[0].then).not.toContain("Ældrepleje");
   });
 
   it("puts the 41 tasks as cards on boards in their spaces, with lead tenants and due months, linked from their documents", async () => {

@@ -35,6 +35,7 @@ const PATHS: Record<RouteWithActions, (w: OwnWorld) => string> = {
   "routes/api.cards": () => "/api/cards",
   "routes/s.$spaceId_.docs.$docId_.approval": (w) => `/s/${w.space}/docs/${w.document}/approval`,
   "routes/s.$spaceId_.docs.$docId_.history": (w) => `/s/${w.space}/docs/${w.document}/history`,
+  "routes/s.$spaceId_.docs.$docId_.translations": (w) => `/s/${w.space}/docs/${w.document}/translations`,
   "routes/inbox": () => "/inbox",
   "routes/s.$spaceId_.docs.$docId_.comments": (w) => `/s/${w.space}/docs/${w.document}/comments`,
   "routes/s.$spaceId_.overview": (w) => `/s/${w.space}/overview`,

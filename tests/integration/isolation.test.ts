@@ -120,6 +120,12 @@ const MATRIX: Record<string, Row> = {
     get: { ...spaceReaders, rest: "denied" },
     post: { body: () => ({ intent: "saveVersion", name: "Intruder" }), expect: { ...skipEditors, anonymous: "login", rest: "denied" } },
   },
+  // Translations: listed for whoever sees the document; added by editors (a viewer, commenter or stranger adds none).
+  "routes/s.$spaceId_.docs.$docId_.translations": {
+    path: (f) => `/s/${f.spaceId}/docs/${f.documentId}/translations`,
+    get: { ...spaceReaders, rest: "denied" },
+    post: { body: () => ({ intent: "addTranslation", language: "zh-CN" }), expect: { ...skipEditors, anonymous: "login", rest: "denied" } },
+  },
   // Comments: read by whoever sees the document; started, answered and resolved by commenters and editors.
   "routes/s.$spaceId_.docs.$docId_.comments": {
     path: (f) => `/s/${f.spaceId}/docs/${f.documentId}/comments`,

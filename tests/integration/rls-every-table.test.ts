@@ -78,6 +78,10 @@ async function seedWorld(sql: Sql, name: string): Promise<World> {
   const webhook = await one(sql`insert into webhooks (space_id, url, events, secret, created_by)
     values (${space}, ${`https://${name}.example.org/hook`}, array['card.created'], ${`whsec_${"A".repeat(32)}`}, ${userId}) returning id`);
   await one(sql`insert into webhook_deliveries (webhook_id, space_id, event, payload) values (${webhook}, ${space}, 'card.created', '{}') returning id`);
+  const translation = await one(sql`insert into documents (space_id, type, title, language) values (${space}, 'note', ${`${name} translation`}, 'zh-CN') returning id`);
+  await sql`insert into document_translations (document_id, source_id, space_id, created_by) values (${translation}, ${doc}, ${space}, ${userId})`;
+  await sql`insert into document_blocks (document_id, space_id, block_id, position, text, hash) values (${doc}, ${space}, 'b1', 0, 'tekst', 'h')`;
+  await sql`insert into translation_reviews (document_id, space_id, block_id, source_hash, source_text, reviewed_by) values (${translation}, ${space}, 'b1', 'h', 'tekst', ${member})`;
   await sql`insert into rate_limits (key, points, expire) values (${`${name}-throttle`}, 1, ${Date.now() + 3_600_000})`;
   ids.push(`${name}-throttle`);
   return { userId, ids };

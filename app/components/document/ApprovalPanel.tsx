@@ -4,7 +4,7 @@ import type * as Y from "yjs";
 import { LIMITS } from "@twinning/domain";
 import { Dialog } from "~/components/Dialog";
 import type { ApprovalView } from "~/lib/approvals.server";
-import { announceCommentsChanged } from "~/lib/comments-live";
+import { announceCommentsChanged, announceDocumentChanged } from "~/lib/comments-live";
 import { useT } from "~/lib/i18n";
 import { useSpaceEvents } from "~/lib/useSpaceEvents";
 
@@ -48,6 +48,7 @@ export function useApprovalLive(spaceId: string, documentId: string, ydoc: Y.Doc
     approval: (id) => id === documentId && latest.current.revalidate(),
     // The page's one stream also tells its comments panel (app/lib/comments-live.ts).
     comments: (id) => announceCommentsChanged(id),
+    translations: (id) => announceDocumentChanged("translations", id),
   });
   const watching = !!ydoc && !!approval.round && !approval.round.signedAt && !approval.stale;
   useEffect(() => {

@@ -1,8 +1,8 @@
-import { History, MessageSquareText, Stamp, X, type LucideIcon } from "lucide-react";
+import { History, Languages, MessageSquareText, Stamp, X, type LucideIcon } from "lucide-react";
 import { useEffect, useRef, useState, type KeyboardEvent, type ReactNode } from "react";
 import { useT } from "~/lib/i18n";
 
-export type PanelId = "history" | "comments" | "approval";
+export type PanelId = "history" | "comments" | "approval" | "translations";
 
 /**
  * The document page's frame. Everything but `title` and `children` is optional; a region whose node is
@@ -14,7 +14,7 @@ export type PanelId = "history" | "comments" | "approval";
  * - the body, three columns when the page (beside the sidebar) is 1100 px wide or more, text and panel from 720 px: `outline` | the text (`children`, a readable measure) |
  *   the open panel, else `commentMargin`. Narrower, one column: outline (folded), text, margin; an
  *   open panel covers the page as a full-width overlay.
- * - panels: `historyPanel`, `commentsPanel`, `approvalPanel` — each given one gets a toggle in the
+ * - panels: `historyPanel`, `commentsPanel`, `approvalPanel`, `translationsPanel` — each given one gets a toggle in the
  *   header (aria-expanded) and opens in a labelled region with a close button; one at a time; Escape
  *   closes an open panel and returns focus to its toggle.
  */
@@ -30,6 +30,7 @@ export interface DocumentLayoutProps {
   historyPanel?: ReactNode;
   commentsPanel?: ReactNode;
   approvalPanel?: ReactNode;
+  translationsPanel?: ReactNode;
   /** Opens a panel from outside (a new comment on the selected text): each new `seq` opens `panel`. */
   openRequest?: { panel: PanelId; seq: number } | null;
   /** A count shown on a panel's toggle (open comment threads). */
@@ -37,10 +38,11 @@ export interface DocumentLayoutProps {
   children: ReactNode;
 }
 
-const PANELS: { id: PanelId; prop: "historyPanel" | "commentsPanel" | "approvalPanel"; icon: LucideIcon }[] = [
+const PANELS: { id: PanelId; prop: "historyPanel" | "commentsPanel" | "approvalPanel" | "translationsPanel"; icon: LucideIcon }[] = [
   { id: "comments", prop: "commentsPanel", icon: MessageSquareText },
   { id: "history", prop: "historyPanel", icon: History },
   { id: "approval", prop: "approvalPanel", icon: Stamp },
+  { id: "translations", prop: "translationsPanel", icon: Languages },
 ];
 
 export function DocumentLayout(props: DocumentLayoutProps) {

@@ -13,6 +13,7 @@ import { keepPageForOffline } from "~/lib/offline";
 import { CardDialog, type CardDialogMode } from "./CardDialog";
 import { CardDataContext, CardNode, HighlightedCardContext } from "./CardNode";
 import { CommentHighlights } from "./commentHighlights";
+import { ReviewHighlights } from "./reviewHighlights";
 import { DocumentEnds } from "./documentEnds";
 import { LinkDialog } from "./LinkDialog";
 import { useCardSummaries } from "./useCardSummaries";
@@ -79,6 +80,7 @@ function BoundEditor({ session, readOnly, language, fallbackHtml, user, spaceId,
         Placeholder.configure({ placeholder: t("editor.placeholder") }),
         DocumentEnds,
         CommentHighlights,
+        ReviewHighlights,
       ],
       editorProps: {
         attributes: { "aria-label": t("editor.label"), role: "textbox", "aria-multiline": "true", class: "document-body", lang: language },

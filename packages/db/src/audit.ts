@@ -36,6 +36,7 @@ export const AUDIT_ACTIONS = [
   "document.typeChanged",
   "document.languageChanged",
   "document.exported",
+  "document.translationAdded",
   "activity.added",
   "activity.updated",
   "activity.removed",

@@ -3,6 +3,7 @@ import { recordAudit } from "./audit";
 import { replaceDocumentLinks } from "./boards";
 import { updateThreadAnchors } from "./comments";
 import { saveSearchBlocks } from "./search";
+import { saveDocumentBlocks, type DerivedBlock } from "./translations";
 import { announceAccess } from "./access";
 import { instantKey, toPage, type Page, type PageRequest } from "./keyset";
 import type { Queryable, Sql } from "./client";
@@ -151,6 +152,8 @@ export async function saveDerived(
     commentThreadIds: string[];
     /** The text blocks, for search (left as they are when absent). */
     blocks?: { index: number; text: string }[];
+    /** The top-level blocks with ids, for translations (left as they are when absent). */
+    topBlocks?: DerivedBlock[];
   },
 ): Promise<void> {
   await asSystem(sql, async (tx) => {
@@ -160,6 +163,7 @@ export async function saveDerived(
     await replaceDocumentLinks(tx, input.documentId, input.links);
     await updateThreadAnchors(tx, { documentId: input.documentId, present: input.commentThreadIds });
     if (input.blocks) await saveSearchBlocks(tx, { documentId: input.documentId, blocks: input.blocks });
+    if (input.topBlocks) await saveDocumentBlocks(tx, { documentId: input.documentId, blocks: input.topBlocks });
   });
 }
 

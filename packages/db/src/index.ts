@@ -20,3 +20,4 @@ export * from "./activities";
 export * from "./public-shapes";
 export * from "./keyset";
 export * from "./webhooks";
+export * from "./translations";

@@ -3,11 +3,12 @@ import { hashPassword } from "@twinning/auth";
 import { generateNKeysBetween } from "fractional-indexing";
 import { bulletList, deriveFromNode, editorSchema, heading, jsonToYUpdate, paragraph, table, text, type DocJSON } from "@twinning/editor";
 import { COUNTRY_TIME_ZONES, type Country, type Locale, type SpaceColor, type SpaceIcon, type SpaceRole, type TenantKind } from "@twinning/domain";
-import { saveSearchBlocks, type Sql, type TransactionSql } from "@twinning/db";
+import { saveDocumentBlocks, saveSearchBlocks, type Sql, type TransactionSql } from "@twinning/db";
 import { loadDemoComments } from "./comments";
 import { loadDemoSignatures } from "./signatures";
 import { loadDemoVersions } from "./versions";
 import { loadDemoActivities } from "./activities";
+import { loadDemoTranslations } from "./translations";
 
 export { ACTIVITY_SPACE, ACTIVITY_SPACE_AREAS, sourceActivities, type SourceActivity } from "./activities";
 
@@ -145,7 +146,7 @@ export function documentContent(doc: SourceDocument, cardIds: string[] = []): Do
     // The card link shows the card's title (and column, lead, due date): the title again as text would say it twice.
     content: [{ type: "paragraph", content: cardIds[i] ? [{ type: "cardLink", attrs: { cardId: cardIds[i] } }] : text(task.title_da) }],
   }));
-  return {
+  return withDemoBlockIds({
     type: "doc",
     content: [
       ...doc.sections.flatMap((section) => [
@@ -155,7 +156,12 @@ export function documentContent(doc: SourceDocument, cardIds: string[] = []): Do
       ]),
       ...(tasks.length ? [heading(2, "Opgaver"), { type: "bulletList", content: tasks }] : [paragraph()]),
     ],
-  };
+  });
+}
+
+/** Block ids the same on every load (b1, b2, …), so the demo's translation aligns with its source. */
+function withDemoBlockIds(doc: DocJSON): DocJSON {
+  return { ...doc, content: (doc.content as { attrs?: object }[]).map((node, i) => ({ ...node, attrs: { ...node.attrs, blockId: `b${i + 1}` } })) };
 }
 
 /** A due month (YYYY-MM) as its last day; a full date as is. */
@@ -244,7 +250,9 @@ export async function loadDemoWorld(sql: Sql, log: (m: string) => void = () => {
       const content = documentContent(doc, cardIds);
       await tx`insert into document_snapshots (document_id, state, last_seq) values (${row.id}, ${Buffer.from(jsonToYUpdate(content))}, 0)`;
       // Searchable from the start (later the collaboration server's derive step keeps it up).
-      await saveSearchBlocks(tx, { documentId: row.id, blocks: deriveFromNode(editorSchema.nodeFromJSON(content)).blocks });
+      const derived = deriveFromNode(editorSchema.nodeFromJSON(content));
+      await saveSearchBlocks(tx, { documentId: row.id, blocks: derived.blocks });
+      await saveDocumentBlocks(tx, { documentId: row.id, blocks: derived.topBlocks });
       for (const [ordinal, cardId] of cardIds.entries()) {
         await tx`insert into document_card_links (document_id, card_id, ordinal, context) values (${row.id}, ${cardId}, ${ordinal}, 'Opgaver')`;
       }
@@ -253,6 +261,7 @@ export async function loadDemoWorld(sql: Sql, log: (m: string) => void = () => {
     await loadDemoSignatures(tx);
     await loadDemoComments(tx);
     await loadDemoActivities(tx);
+    await loadDemoTranslations(tx);
   });
   log(`demo world loaded: ${organisations.length} organisations, ${DEMO_USER_TENANTS.length} demo users, ${DEMO_SPACES.length} spaces`);
 }

@@ -95,6 +95,11 @@ export const ROUTE_ACTIONS = {
     archive: intent("archive"),
     restore: intent("restore"),
   },
+  /** Linked translations (issue 15): add one into another language; catch a translated block up with its source block. */
+  "routes/s.$spaceId_.docs.$docId_.translations": {
+    addTranslation: intent("addTranslation").extend({ language: z.enum(LOCALES, { error: "required" }) }),
+    markReviewed: intent("markReviewed").extend({ blockId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, { error: "required" }) }),
+  },
   /** Approval and signing: each names the version it is about, so a step taken on an old one changes nothing. */
   "routes/s.$spaceId_.docs.$docId_.approval": {
     requestApproval: intent("requestApproval").extend({ versionId: ref("version"), tenantIds: refList("tenant", 50) }),

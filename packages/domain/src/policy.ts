@@ -95,6 +95,7 @@ export interface Actions {
    * document is neither archived nor signed; a restore is a new change, history is never rewritten).
    * Comments: `comment` (answer, resolve and reopen threads: commenters and editors of an unarchived
    * document), `startThread` (anchor a new thread in the text: also not while it is signed).
+   * `translate`: add a translation (a new document of the space) of an unarchived document: editors.
    */
   document:
     | "document.view"
@@ -107,7 +108,8 @@ export interface Actions {
     | "document.amend"
     | "document.viewHistory"
     | "document.saveVersion"
-    | "document.restoreVersion";
+    | "document.restoreVersion"
+    | "document.translate";
   /**
    * `approve`: approve, or request changes, for the tenant — its admins and the members it named as
    * approvers, while it is asked and the version still is the text.
@@ -288,6 +290,9 @@ export function can<R extends Resource>(actor: Actor | null, action: ActionOf<R[
         case "document.saveVersion":
         case "document.restoreVersion":
           return spaceRule(actor, "space.edit", space) && !locked;
+        case "document.translate":
+          // A signed text can be translated (the translation is a new document); an archived one not.
+          return spaceRule(actor, "space.edit", space) && !r.document.archived;
       }
       return false;
     }

@@ -1,7 +1,8 @@
 import type { Node } from "@tiptap/pm/model";
 import { isUuid } from "@twinning/domain";
 import type * as Y from "yjs";
-import { COMMENT_MARK } from "./comments";
+import { topBlocks, withoutBlockIds } from "./block-ids";
+import { COMMENT_MARK, withoutCommentMarks } from "./comments";
 import { convertYDoc } from "./schema";
 
 export interface OutlineEntry {
@@ -27,6 +28,11 @@ export interface Derived {
   links: DerivedLink[];
   /** Comment threads whose marks are in the text (a thread not listed lost its text). */
   commentThreadIds: string[];
+  /**
+   * The top-level blocks that have an id (block-ids.ts), in order: their text, and what they hold as JSON
+   * without comment marks and ids (a translation is stale against a source block whose fingerprint changed).
+   */
+  topBlocks: { id: string; text: string; fingerprint: string }[];
   /** What was left out, for the log: card links whose id is not a uuid, nodes beyond the content limits. */
   skipped: string[];
 }
@@ -74,7 +80,18 @@ export function deriveFromNode(doc: Node): Derived {
   const firstLine = blocks.find((b) => b.trim())?.trim();
   const title = storableText((firstHeading ?? firstLine ?? "").slice(0, MAX_TITLE)) || null;
   const textBlocks = blocks.map((text, index) => ({ index, text })).filter((b) => b.text.trim());
-  return { title, plainText: blocks.join("\n").trim(), blocks: textBlocks, outline: outline.filter((h) => h.text), links, commentThreadIds: [...threads], skipped };
+  const plain = withoutCommentMarks(doc);
+  const topBlocksOf = topBlocks(plain).map(({ id, node }) => ({ id, text: storableText(node.textBetween(0, node.content.size, "\n", " ")), fingerprint: storableText(JSON.stringify(withoutBlockIds(node.toJSON()))) }));
+  return {
+    title,
+    plainText: blocks.join("\n").trim(),
+    blocks: textBlocks,
+    outline: outline.filter((h) => h.text),
+    links,
+    commentThreadIds: [...threads],
+    topBlocks: topBlocksOf,
+    skipped,
+  };
 }
 
 /** {@link deriveFromNode} of a Y.Doc; content beyond the limits is left out (and listed in `skipped`). */

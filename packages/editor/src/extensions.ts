@@ -2,6 +2,7 @@ import type { AnyExtension, NodeViewRenderer } from "@tiptap/core";
 import { TaskItem, TaskList } from "@tiptap/extension-list";
 import { TableKit } from "@tiptap/extension-table";
 import { StarterKit } from "@tiptap/starter-kit";
+import { BlockIds } from "./block-ids";
 import { CardLink } from "./card-link";
 import { CommentMark } from "./comments";
 
@@ -19,5 +20,6 @@ export function schemaExtensions(options: { cardView?: NodeViewRenderer } = {}):
     TableKit.configure({ table: { resizable: false } }),
     // Unknown marks lose their text in y-prosemirror: every schema the server builds has this one.
     CommentMark,
+    BlockIds,
   ];
 }

@@ -7,6 +7,7 @@ import { getSchema } from "@tiptap/core";
 import { updateYFragment } from "@tiptap/y-tiptap";
 import { createHash } from "node:crypto";
 import * as Y from "yjs";
+import { withoutBlockIds } from "./block-ids";
 import { withoutCommentMarks } from "./comments";
 import { schemaExtensions } from "./extensions";
 import { editorSchema, FRAGMENT, yDocToNode, type DocJSON } from "./schema";
@@ -31,10 +32,11 @@ export function canonicalJson(value: unknown): string {
 
 /**
  * sha-256 (hex) of the canonical JSON of a document's content: what "unchanged" and approvals compare.
- * Comment marks are left out: commenting on a text does not change it, so approvals of it still hold.
+ * Comment marks and block ids are left out: commenting on a text or naming its blocks does not change
+ * it, so approvals of it still hold.
  */
 export function contentHash(content: DocJSON): string {
-  const text = withoutCommentMarks(Node.fromJSON(editorSchema, content)).toJSON();
+  const text = withoutBlockIds(withoutCommentMarks(Node.fromJSON(editorSchema, content)).toJSON());
   return createHash("sha256").update(canonicalJson(text)).digest("hex");
 }
 

@@ -126,6 +126,8 @@ const MATRIX: Record<string, Row> = {
     get: { ...spaceReaders, rest: "denied" },
     post: { body: () => ({ intent: "addTranslation", language: "zh-CN" }), expect: { ...skipEditors, anonymous: "login", rest: "denied" } },
   },
+  // A source and its translation side by side: whoever sees the document.
+  "routes/s.$spaceId_.docs.$docId_.side-by-side": { path: (f) => `/s/${f.spaceId}/docs/${f.documentId}/side-by-side`, get: { ...spaceReaders, rest: "denied" } },
   // Comments: read by whoever sees the document; started, answered and resolved by commenters and editors.
   "routes/s.$spaceId_.docs.$docId_.comments": {
     path: (f) => `/s/${f.spaceId}/docs/${f.documentId}/comments`,
@@ -297,6 +299,10 @@ describe("isolation matrix", () => {
       createDocument(tx, { spaceId: space.id, type: "note", title: SECRET_DOCUMENT, language: "da", template: "blank", initialState: jsonToYUpdate(templateContent("blank", "da")), actorId: "hostAdmin" }),
     );
     fixture.documentId = doc.id;
+    // Its Chinese translation (for the side-by-side page).
+    const [translation] = await owner`insert into documents (space_id, type, title, language) values (${space.id}, 'note', ${`${SECRET_DOCUMENT} (中文)`}, 'zh-CN') returning id`;
+    await owner`insert into document_snapshots (document_id, state, last_seq) select ${translation.id}, state, 0 from document_snapshots where document_id = ${doc.id}`;
+    await owner`insert into document_translations (document_id, source_id, space_id, created_by) values (${translation.id}, ${doc.id}, ${space.id}, 'hostAdmin')`;
     const [version] = await owner`
       insert into document_versions (document_id, space_id, name, kind, state, content, content_hash, created_by)
       select ${doc.id}, ${space.id}, 'Fortrolig version', 'named', state, '{"type":"doc","content":[{"type":"paragraph"}]}', repeat('0', 64), 'hostAdmin'

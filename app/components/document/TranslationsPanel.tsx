@@ -34,12 +34,15 @@ export function TranslationsPanel({
   documentId,
   initial,
   standalone = false,
+  compact = false,
   onShowBlock,
 }: {
   spaceId: string;
   documentId: string;
   initial?: TranslationsData;
   standalone?: boolean;
+  /** Only what a translation has to review (the side-by-side page names the two texts itself). */
+  compact?: boolean;
   /** Scrolls the editor to a block (the document page). */
   onShowBlock?: (blockId: string) => void;
 }) {
@@ -58,13 +61,20 @@ export function TranslationsPanel({
     <div className="translations-panel stack">
       {data.source ? (
         <>
-          <p>
-            {t("translations.translationOf", { language: languageName(data.source.language) })}{" "}
-            <Link to={`/s/${spaceId}/docs/${data.source.id}`} lang={data.source.language}>
-              {data.source.title}
-            </Link>
-          </p>
-          <H>{t("translations.toReviewHeading")}</H>
+          {compact ? null : (
+            <>
+              <p>
+                {t("translations.translationOf", { language: languageName(data.source.language) })}{" "}
+                <Link to={`/s/${spaceId}/docs/${data.source.id}`} lang={data.source.language}>
+                  {data.source.title}
+                </Link>
+              </p>
+              <p>
+                <Link to={`/s/${spaceId}/docs/${documentId}/side-by-side`}>{t("translations.openSideBySide")}</Link>
+              </p>
+              <H>{t("translations.toReviewHeading")}</H>
+            </>
+          )}
           {data.toReview.length ? (
             <ol className="translation-review-list">
               {data.toReview.map((b) => (
@@ -112,7 +122,10 @@ export function TranslationsPanel({
                   <Link to={`/s/${spaceId}/docs/${tr.id}`}>
                     {languageName(tr.language)}: <span lang={tr.language}>{tr.title}</span>
                   </Link>
-                  {tr.toReview ? <span className="badge"> {t("translations.toReviewCount", { count: tr.toReview })}</span> : null}
+                  {tr.toReview ? <span className="badge"> {t("translations.toReviewCount", { count: tr.toReview })}</span> : null}{" "}
+                  <Link to={`/s/${spaceId}/docs/${documentId}/side-by-side?with=${tr.id}`} aria-label={t("translations.sideBySideWith", { language: languageName(tr.language) })}>
+                    {t("translations.openSideBySide")}
+                  </Link>
                 </li>
               ))}
             </ul>

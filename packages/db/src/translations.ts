@@ -42,6 +42,12 @@ export async function saveDocumentBlocks(tx: Queryable, input: { documentId: str
   if (doc.linked) await tx`select pg_notify(${TRANSLATIONS_CHANNEL}, ${JSON.stringify({ spaceId: doc.spaceId, documentId: input.documentId })})`;
 }
 
+/**
+ * A source block `s` is to review for the translation whose review of it is `r`: it changed since, or
+ * it is new — unless it is new and empty (the empty line an editor keeps after a last list, say).
+ */
+const toReview = (sql: Queryable) => sql`((r.block_id is null and s.text ~ '[^[:space:]]') or r.source_hash <> s.hash)`;
+
 export interface TranslationLink {
   id: string;
   title: string;
@@ -56,7 +62,7 @@ export async function translationsOf(sql: Queryable, doc: DocumentRef): Promise<
     select d.id, d.title, d.language, case when t.document_id = ${doc.id} then 'source' else 'translation' end as role,
            (select count(*)::int from document_blocks s
              left join translation_reviews r on r.document_id = t.document_id and r.block_id = s.block_id
-             where s.document_id = t.source_id and (r.block_id is null or r.source_hash <> s.hash)) as to_review
+             where s.document_id = t.source_id and ${toReview(sql)}) as to_review
     from document_translations t
     join documents d on d.id = case when t.document_id = ${doc.id} then t.source_id else t.document_id end and d.archived_at is null
     where t.space_id = ${doc.spaceId} and (t.document_id = ${doc.id} or t.source_id = ${doc.id})
@@ -87,7 +93,7 @@ export async function blocksToReview(sql: Queryable, translation: DocumentRef): 
     from document_translations t
     join document_blocks s on s.document_id = t.source_id
     left join translation_reviews r on r.document_id = t.document_id and r.block_id = s.block_id
-    where t.document_id = ${translation.id} and t.space_id = ${translation.spaceId} and (r.block_id is null or r.source_hash <> s.hash)
+    where t.document_id = ${translation.id} and t.space_id = ${translation.spaceId} and ${toReview(sql)}
     order by s.position`;
 }
 

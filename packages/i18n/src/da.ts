@@ -1009,6 +1009,10 @@ const da: Resource = {
     insertedLabel: "tilføjet:",
     deletedLabel: "fjernet:",
     taken: "Dokumentet har allerede en oversættelse til det sprog.",
+    sideBySide: "Side om side",
+    openSideBySide: "Åbn side om side",
+    sideBySideWith: "Åbn side om side med oversættelsen på {{language}}",
+    paneLabel: "Teksten på {{language}}",
   },
   apiProblems: {
     unauthorized: "Send en gyldig API-nøgle som “Authorization: Bearer twn_…”. Nøgler oprettes under kontoindstillinger; en tilbagekaldt eller udløbet nøgle afvises.",

@@ -1007,6 +1007,10 @@ const en = {
     insertedLabel: "added:",
     deletedLabel: "removed:",
     taken: "This document already has a translation into that language.",
+    sideBySide: "Side by side",
+    openSideBySide: "Open side by side",
+    sideBySideWith: "Open side by side with the {{language}} translation",
+    paneLabel: "The {{language}} text",
   },
   apiProblems: {
     unauthorized: "Send a valid API token as “Authorization: Bearer twn_…”. Tokens are created in account settings; a revoked or expired token is refused.",

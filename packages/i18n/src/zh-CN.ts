@@ -1009,6 +1009,10 @@ const zhCN: Resource = {
     insertedLabel: "新增：",
     deletedLabel: "删除：",
     taken: "该文档已有该语言的译文。",
+    sideBySide: "并排对照",
+    openSideBySide: "并排打开",
+    sideBySideWith: "与{{language}}译文并排打开",
+    paneLabel: "{{language}}文本",
   },
   apiProblems: {
     unauthorized: "请以“Authorization: Bearer twn_…”发送有效的 API 令牌。令牌在账户设置中创建；已撤销或已过期的令牌会被拒绝。",

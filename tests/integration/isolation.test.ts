@@ -559,8 +559,11 @@ describe("isolation matrix", () => {
     expect(space).toEqual({ archivedAt: null, title: SECRET_SPACE });
     const [spaces] = await app.db.owner`select count(*)::int as n from spaces`;
     expect(spaces.n).toBe(1);
-    const documents = await app.db.owner`select title, archived_at from documents`;
-    expect(documents).toEqual([{ title: SECRET_DOCUMENT, archivedAt: null }]);
+    const documents = await app.db.owner`select title, archived_at from documents order by title`;
+    expect(documents).toEqual([
+      { title: SECRET_DOCUMENT, archivedAt: null },
+      { title: `${SECRET_DOCUMENT} (中文)`, archivedAt: null },
+    ]);
     const cards = await app.db.owner`select title, deleted_at from cards`;
     expect(cards).toEqual([{ title: SECRET_CARD, deletedAt: null }]);
     const [boards] = await app.db.owner`select count(*)::int as n from boards`;

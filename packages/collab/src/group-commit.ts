@@ -1,4 +1,11 @@
-import { isConnectionError } from "./store-outage";
+import { isConnectionError, unlessStalled } from "./store-outage";
+
+/**
+ * A write that has not settled after this long counts as lost with its connection (and is retried by
+ * the room): a socket cut at the wrong moment can leave postgres.js's promise unsettled for ever, and
+ * the next batch would wait behind it.
+ */
+export const WRITE_STALL_MS = 5_000;
 
 interface Request<T, R> {
   items: T[];
@@ -20,6 +27,7 @@ export class GroupCommit<T, R = number> {
     /** Writes items in order and returns one result per item, in order. */
     private readonly write: (items: T[]) => Promise<R[]>,
     private readonly maxItems: number,
+    private readonly stallMs = WRITE_STALL_MS,
   ) {}
 
   /** Writes `items` with whatever else is queued; resolves with their results, in order. */
@@ -49,7 +57,7 @@ export class GroupCommit<T, R = number> {
 
   private async run(batch: Request<T, R>[]): Promise<void> {
     try {
-      const results = await this.write(batch.flatMap((r) => r.items));
+      const results = await unlessStalled(this.write(batch.flatMap((r) => r.items)), this.stallMs);
       let offset = 0;
       for (const r of batch) {
         r.resolve(results.slice(offset, offset + r.items.length));

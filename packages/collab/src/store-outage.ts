@@ -19,6 +19,23 @@ export function isConnectionError(error: unknown): boolean {
   return /^(08...|57P0[1-3]|53300)$/.test(code);
 }
 
+/** The error a stalled write is failed with (group-commit.ts): a lost connection, as far as retrying is concerned. */
+export class StoreStalled extends Error {
+  readonly code = "CONNECTION_STALLED";
+  constructor(ms: number) {
+    super(`the write did not settle within ${ms} ms`);
+  }
+}
+
+/** `promise`, or a {@link StoreStalled} rejection once `ms` have passed without it settling. */
+export function unlessStalled<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const stalled = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new StoreStalled(ms)), ms);
+  });
+  return Promise.race([promise, stalled]).finally(() => clearTimeout(timer));
+}
+
 const FIRST_RETRY_MS = 50;
 const MAX_RETRY_MS = 2_000;
 /** After shutdown began, how long rooms keep retrying before they give up (their clients hold the edits). */

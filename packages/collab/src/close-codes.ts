@@ -26,7 +26,11 @@ export const CloseCodes = {
   SessionEnded: { code: 4401, reason: ACCESS_LOST_CLOSE_REASONS.sessionEnded },
   /** An update would grow the document beyond `limits.maxDocumentBytes`; a retry would resend it. */
   DocumentTooLarge: { code: 4413, reason: "document too large" },
-  /** An update refers to content the server does not have (it would stay pending in Yjs for good). */
+  /**
+   * An update refers to content the server does not have (it would stay pending in Yjs for good). Not
+   * between the client's sync step 1 and its step 2 answering ours: such an update is dropped, as the
+   * step 2 brings what it builds on (a reconnecting client typing on; up to `maxQueuedMessages` of them).
+   */
   MissingDependencies: { code: 4409, reason: "update depends on missing content" },
   /** An update nests too deep, creates too many nodes, uses a foreign root or would make Yjs's conflict resolution too slow. */
   ContentLimit: { code: 4422, reason: "update exceeds the content limits" },

@@ -19,6 +19,17 @@ export class Connection {
   readonly awarenessClients = new Set<number>();
   /** Document-changing frames committed or found empty (the `acknowledged` of saved messages). */
   updatesAcknowledged = 0;
+  /**
+   * The sync exchange: whether the client sent its sync step 1 (a stock client does on opening), and
+   * how many of our sync step 1s it has not answered with a step 2 yet. Between the two, an update
+   * may depend on edits the client has not sent yet (see `Room.screen`).
+   */
+  sentStep1 = false;
+  step2Awaited = 0;
+  /** Updates dropped before the client's step 2 (their content comes with it): frames and bytes, and frames not yet acknowledged. */
+  earlyDropped = 0;
+  earlyDroppedBytes = 0;
+  earlyUnacknowledged = 0;
   /** Which of our messages beyond the y-websocket protocol the client asked for (a stock client: none). */
   wants: ReadonlySet<ExtraMessage> = new Set();
   /** What this connection's awareness states carry as `user`. */

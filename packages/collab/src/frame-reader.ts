@@ -4,7 +4,7 @@ import { MessageType, SyncType } from "./protocol";
 /** A client frame, decoded and checked for shape (not yet for meaning). */
 export type ClientMessage =
   | { kind: "syncStep1"; stateVector: Uint8Array }
-  | { kind: "update"; update: Uint8Array }
+  | { kind: "update"; update: Uint8Array; step2: boolean }
   | { kind: "awareness"; update: Uint8Array }
   | { kind: "queryAwareness" };
 
@@ -20,7 +20,7 @@ export function readClientFrame(frame: Uint8Array): ClientMessage {
     const syncType = decoding.readVarUint(decoder);
     const payload = decoding.readVarUint8Array(decoder).slice();
     if (syncType === SyncType.Step1) message = { kind: "syncStep1", stateVector: payload };
-    else if (syncType === SyncType.Step2 || syncType === SyncType.Update) message = { kind: "update", update: payload };
+    else if (syncType === SyncType.Step2 || syncType === SyncType.Update) message = { kind: "update", update: payload, step2: syncType === SyncType.Step2 };
     else throw new Error(`unknown sync message type ${syncType}`);
   } else if (type === MessageType.Awareness) {
     message = { kind: "awareness", update: decoding.readVarUint8Array(decoder).slice() };

@@ -43,6 +43,10 @@ interface PendingWrite {
   update: Uint8Array | null;
   /** The update decoded, for the check against the document before it is stored. */
   decoded?: ReturnType<typeof Y.decodeUpdate>;
+  /** Received between the client's sync step 1 and its step 2 answering ours (see `screen`). */
+  early?: boolean;
+  /** The client's sync step 2: its acknowledgement covers the updates dropped before it. */
+  step2?: boolean;
   /** Who the log row is attributed to, for a server change. */
   userId?: string;
   /** Settled once a server change is committed and applied (or could not be stored). */
@@ -174,7 +178,7 @@ export class Room {
     // Authorised as a writer just now: the document's state was checked afresh (and is again at append).
     if (!connection.readOnly) this.refused = null;
     // Read-only clients get no sync step 1, so they have no reason to send a step 2 we would drop.
-    if (!connection.readOnly) connection.send(syncStep1Frame(this.doc));
+    if (!connection.readOnly) this.sendStep1(connection);
     else connection.sendExtra("access", encodeAccessMessage({ readOnly: true, reason: connection.identity.readOnlyReason ?? "role" }));
     const presence = this.presence.allStatesFrame();
     if (presence) connection.send(presence);
@@ -195,7 +199,13 @@ export class Room {
   /** A read-only connection may write again: ask it for what it has that we lack. */
   becameWritable(connection: Connection): void {
     this.refused = null;
-    if (this.connections.has(connection)) connection.send(syncStep1Frame(this.doc));
+    if (this.connections.has(connection)) this.sendStep1(connection);
+  }
+
+  /** Asks the client for what it has that we lack; its step 2 in answer carries all of it. */
+  private sendStep1(connection: Connection): void {
+    connection.step2Awaited++;
+    connection.send(syncStep1Frame(this.doc));
   }
 
   /** Forgets a connection and withdraws its presence; returns how many remain. */
@@ -250,6 +260,7 @@ export class Room {
     switch (message.kind) {
       case "syncStep1": {
         if (!connection.charge()) return;
+        connection.sentStep1 = true;
         let reply;
         try {
           reply = syncStep2Frame(this.doc, message.stateVector);
@@ -258,8 +269,11 @@ export class Room {
         }
         return connection.send(reply);
       }
-      case "update":
+      case "update": {
         if (!connection.charge()) return;
+        // Sent after its own step 1 and before its step 2 answering ours: see `screen`.
+        const early = connection.sentStep1 && connection.step2Awaited > 0 && !message.step2;
+        if (message.step2 && connection.step2Awaited > 0) connection.step2Awaited--;
         if (connection.readOnly) {
           // Counted as handled, so acknowledgements stay in step with the client's count should the
           // connection become writable again; it is then asked (sync step 1) for what it has.
@@ -267,7 +281,8 @@ export class Room {
           this.ctx.log.debug({ documentId: this.documentId, userId: connection.identity.userId }, "collab: dropped update of a read-only connection");
           return;
         }
-        return this.acceptUpdate(connection, message.update);
+        return this.acceptUpdate(connection, message.update, early, message.step2);
+      }
       case "awareness":
         return this.presence.receive(connection, message.update);
       case "queryAwareness": {
@@ -279,8 +294,8 @@ export class Room {
   }
 
   /** Checks an update and queues it for the log; nothing reaches the doc before it is committed. */
-  private acceptUpdate(connection: Connection, update: Uint8Array): void {
-    if (update.length === 0) return this.writes.push({ connection, update: null });
+  private acceptUpdate(connection: Connection, update: Uint8Array, early: boolean, step2: boolean): void {
+    if (update.length === 0) return this.writes.push({ connection, update: null, step2 });
     let decoded;
     try {
       // A pure parse: a malformed update must never be stored, or every later load would trip on it.
@@ -288,11 +303,11 @@ export class Room {
     } catch (error) {
       return connection.close(CloseCodes.Malformed, `update: ${errorMessage(error)}`);
     }
-    if (decoded.structs.length === 0 && decoded.ds.clients.size === 0) return this.writes.push({ connection, update: null });
+    if (decoded.structs.length === 0 && decoded.ds.clients.size === 0) return this.writes.push({ connection, update: null, step2 });
     if (!this.fits(update.length)) return connection.close(CloseCodes.DocumentTooLarge, `${update.length} more bytes`);
     this.sizeEstimate += update.length;
     this.pendingBytes += update.length;
-    this.writes.push({ connection, update, decoded });
+    this.writes.push({ connection, update, decoded, early, step2 });
   }
 
   private fits(bytes: number): boolean {
@@ -358,7 +373,7 @@ export class Room {
     for (const w of batch) {
       w.done?.resolve();
       if (!w.connection) continue;
-      w.connection.updatesAcknowledged++;
+      acknowledge(w);
       acknowledged.add(w.connection);
     }
     for (const c of acknowledged) {
@@ -384,7 +399,7 @@ export class Room {
     this.ctx.log.info({ documentId: this.documentId, writes: batch.length, reason: error.reason }, "collab: dropped updates to a document that can no longer be written");
     for (const w of batch) {
       w.done?.reject(error);
-      if (w.connection) w.connection.updatesAcknowledged++;
+      acknowledge(w);
     }
   }
 
@@ -442,7 +457,8 @@ export class Room {
   /**
    * Checks the clients' updates of a batch against the document before anything is stored: an
    * update whose dependencies the document lacks, that breaks the content limits or would make
-   * Yjs's conflict resolution slow (`update-check.ts`) closes its connection and is never stored.
+   * Yjs's conflict resolution slow (`update-check.ts`) closes its connection and is never stored
+   * (one with missing dependencies sent before the client's sync step 2 is only dropped: `droppedEarly`).
    * Returns the batch without refused writes, or null when the batch as a whole failed and its
    * writes must be checked one at a time.
    */
@@ -469,10 +485,31 @@ export class Room {
     if (batch.length > 1) return null;
     const [w] = checked;
     this.pendingBytes -= w.update!.length;
+    if (verdict.kind === "dependencies" && w.early && this.droppedEarly(w, verdict.detail)) return [];
     const code = verdict.kind === "dependencies" ? CloseCodes.MissingDependencies : CloseCodes.ContentLimit;
     this.ctx.log.warn({ documentId: this.documentId, userId: w.connection!.identity.userId, bytes: w.update!.length, refused: verdict.kind, detail: verdict.detail }, "collab: refused an update");
     w.connection!.close(code, verdict.detail);
     return [];
+  }
+
+  /**
+   * An update with missing dependencies sent between the client's sync step 1 and its step 2 answering
+   * ours: a stock client reconnecting with unsaved edits types on before it has our step 1, so its
+   * keystroke builds on edits it sends only with its step 2 — which carries its whole state, this
+   * update's content included. So it is dropped (never stored, as any refused update), not closed
+   * (4409, after which the stock client would not reconnect); it is acknowledged with the step 2, so
+   * "saved" never runs ahead. Returns false — close as after sync — past `maxQueuedMessages` frames or
+   * `maxQueuedBytes` bytes dropped so: a client that sent its step 1 but never answers ours.
+   */
+  private droppedEarly(w: PendingWrite, detail: string): boolean {
+    const c = w.connection!;
+    c.earlyDropped++;
+    c.earlyDroppedBytes += w.update!.length;
+    const { limits } = this.ctx;
+    if (c.earlyDropped > limits.maxQueuedMessages || c.earlyDroppedBytes > limits.maxQueuedBytes) return false;
+    c.earlyUnacknowledged++;
+    this.ctx.log.debug({ documentId: this.documentId, userId: c.identity.userId, bytes: w.update!.length, detail }, "collab: dropped an update sent before the client's sync step 2");
+    return true;
   }
 
   /**
@@ -532,6 +569,16 @@ function overlapping(updates: ReturnType<typeof Y.decodeUpdate>[]): boolean {
     }
   }
   return false;
+}
+
+/** Counts a client's write as handled; its sync step 2 also covers the updates dropped before it. */
+function acknowledge(w: PendingWrite): void {
+  const c = w.connection;
+  if (!c) return;
+  c.updatesAcknowledged++;
+  if (!w.step2) return;
+  c.updatesAcknowledged += c.earlyUnacknowledged;
+  c.earlyUnacknowledged = 0;
 }
 
 function errorMessage(error: unknown): string {

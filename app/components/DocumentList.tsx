@@ -3,10 +3,11 @@ import { DOCUMENT_STATUSES, DOCUMENT_TYPES, LOCALES } from "@twinning/domain";
 import type { DocumentListing } from "@twinning/db";
 import { useT } from "~/lib/i18n";
 import { TableScroller } from "~/components/TableScroller";
+import { groupTranslations } from "~/lib/document-groups";
 
 type Listing = Omit<DocumentListing, "createdAt" | "lastEditedAt" | "archivedAt"> & { lastEditedAt: string | Date | null; archivedAt?: string | Date | null };
 
-/** A space's documents with filters (type, status, language, archived) that work without JavaScript. */
+/** A space's documents with filters (type, status, language, archived) that work without JavaScript; a translation is listed under its source. */
 export function DocumentList({ spaceId, documents, filter }: { spaceId: string; documents: Listing[]; filter: { type?: string; status?: string; language?: string; archived?: string } }) {
   const { t, date } = useT();
   return (
@@ -60,9 +61,16 @@ export function DocumentList({ spaceId, documents, filter }: { spaceId: string; 
               </tr>
             </thead>
             <tbody>
-              {documents.map((d) => (
-                <tr key={d.id}>
+              {groupTranslations(documents).map((d) => (
+                <tr key={d.id} className={d.under ? "document-translation-row" : undefined}>
                   <td>
+                    {d.under ? (
+                      <span className="document-translation-of">
+                        <span aria-hidden="true">↳ </span>
+                        <span lang={d.language}>{t(`languages.${d.language}`)}</span> ({d.language})
+                        <span className="visually-hidden">, {t("translations.listedTranslation", { title: d.under.title })}:</span>{" "}
+                      </span>
+                    ) : null}
                     <Link to={`/s/${spaceId}/docs/${d.id}`}>{d.title}</Link>
                     {d.archivedAt ? <span className="badge status-badge status-archived">{t("document.archived")}</span> : null}
                   </td>

@@ -39,8 +39,10 @@ function signature(locale: Locale, clock: Clock, round: ApprovalRound): Signatur
     statement: t("export.signedStatement", { name: round.signedByName ?? "—", date: formatInZonesText(locale, round.signedAt!, clock, "long"), version: round.versionName ?? t("approval.unnamedVersion") }),
     columns: [t("approval.party"), t("approval.approvedByCol"), t("approval.approvedOn")],
     parties: round.parties.map((p) => [p.tenantName, p.decidedByName ?? "—", p.decidedAt ? formatInZonesText(locale, p.decidedAt, clock, "long") : "—"]),
-    hashLabel: t("approval.hash"),
-    hash: round.contentHash,
+    hashes: [
+      { label: t("approval.hash"), hash: round.contentHash },
+      ...round.translations.map((tr) => ({ label: `${t("approval.translationHash", { language: t(`languages.${tr.language}`) })} — ${t("approval.hash")}`, hash: tr.contentHash })),
+    ],
   };
 }
 

@@ -1,5 +1,6 @@
 import { listBoards, listDocuments, spacesForActor, type Queryable } from "@twinning/db";
-import type { Actor, DocumentStatus, DocumentType, SpaceIcon } from "@twinning/domain";
+import type { Actor, DocumentStatus, DocumentType, Locale, SpaceIcon } from "@twinning/domain";
+import { groupTranslations } from "~/lib/document-groups";
 
 export interface SidebarSpace {
   id: string;
@@ -14,7 +15,8 @@ export interface SidebarData {
   /** The space the page is in (from the URL), if the user may open it: its documents and boards. */
   current: {
     spaceId: string;
-    documents: { id: string; title: string; type: DocumentType; status: DocumentStatus }[];
+    /** A translation comes right after its source, with `translationOf` set (see groupTranslations). */
+    documents: { id: string; title: string; type: DocumentType; status: DocumentStatus; language: Locale; translationOf: string | null }[];
     boards: { id: string; title: string }[];
   } | null;
 }
@@ -35,7 +37,7 @@ export async function loadSidebar(tx: Queryable, actor: Actor, spaceId: string |
     current: open
       ? {
           spaceId: open.id,
-          documents: documents.map((d) => ({ id: d.id, title: d.title, type: d.type, status: d.status })),
+          documents: groupTranslations(documents).map((d) => ({ id: d.id, title: d.title, type: d.type, status: d.status, language: d.language, translationOf: d.under?.id ?? null })),
           boards: boards.map((b) => ({ id: b.id, title: b.title })),
         }
       : null,

@@ -143,6 +143,15 @@ export default function DocumentPage() {
   // A translation's blocks whose source changed are marked in the text, and counted on the panel's toggle.
   const translations = useTranslations(space.id, doc.id);
   const toReview = translations.data?.toReview;
+  // A bilingual export beside each linked document, the source on the left.
+  const linked = translations.data;
+  const bilingual = useMemo(
+    () =>
+      linked?.source
+        ? [{ id: linked.source.id, left: linked.source.language, right: doc.language }]
+        : (linked?.translations ?? []).map((tr) => ({ id: tr.id, left: doc.language, right: tr.language })),
+    [linked, doc.language],
+  );
   useEffect(() => {
     if (editor) setBlocksToReview(editor, new Set((toReview ?? []).filter((b) => b.state === "changed").map((b) => b.blockId)));
   }, [editor, toReview]);
@@ -184,6 +193,7 @@ export default function DocumentPage() {
           doc={doc}
           canManage={canManage}
           exportPath={`/s/${space.id}/docs/${doc.id}`}
+          bilingual={bilingual}
           onRename={() => title.current?.edit()}
           onSaved={onSaved}
           startApproval={canManage && !approvalShown && approval.canRequest ? `/s/${space.id}/docs/${doc.id}/approval` : undefined}

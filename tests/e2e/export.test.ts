@@ -63,8 +63,20 @@ describe("export in the browser", () => {
     // Wuxi's office is an editor; Region Hovedstaden a viewer of this space.
     const page = await open("region-hovedstaden", agreementUrl);
     await page.getByRole("button", { name: /Flere handlinger/ }).click();
+    // The bilingual items come with the translations (loaded after the page).
+    await page.getByRole("menuitem", { name: /tosproget.*PDF/ }).waitFor();
     const items = await page.getByRole("menuitem").allInnerTexts();
-    expect(items).toEqual(["Hent som Word (.docx)", "Hent som Word med kommentarer (.docx)", "Hent som PDF", "Hent som OpenDocument (.odt)", "Hent som Markdown (.md)", "Hent som Webside (.html)"]);
+    expect(items).toEqual([
+      "Hent som Word (.docx)",
+      "Hent som Word med kommentarer (.docx)",
+      "Hent som PDF",
+      "Hent som OpenDocument (.odt)",
+      "Hent som Markdown (.md)",
+      "Hent som Webside (.html)",
+      // The agreement has a Chinese translation: both side by side (issue 15).
+      "Hent tosproget (Dansk | 中文（简体）) som Word (.docx)",
+      "Hent tosproget (Dansk | 中文（简体）) som PDF",
+    ]);
     await page.keyboard.press("Escape");
     const md = await exportFromMenu(page, /Flere handlinger/, /Markdown/);
     expect(md.suggestedFilename()).toBe(`${title}.md`);

@@ -107,7 +107,7 @@ describe("the app shell", () => {
     await toggle(page).click();
     await sidebar(page).getByRole("link", { name: zh.shell.overview, exact: true }).waitFor();
     const [{ title }] = await app.db.owner`select title from documents where id = ${doc}`;
-    await sidebar(page).getByRole("link", { name: new RegExp(title.slice(0, 20)) }).click();
+    await sidebar(page).getByRole("link", { name: new RegExp(`^${title.slice(0, 20)}`) }).click();
     await page.waitForURL(`**/docs/${doc}`);
     await expect.poll(() => sidebar(page).isVisible()).toBe(false);
     await page.context().close();

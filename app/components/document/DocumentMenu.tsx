@@ -4,7 +4,7 @@ import { useEffect, useRef, useState } from "react";
 import { DOCUMENT_TYPES, LOCALES } from "@twinning/domain";
 import { Dialog } from "~/components/Dialog";
 import { Menu, type MenuItem } from "~/components/Menu";
-import { useExport } from "~/components/document/useExport";
+import { useExport, type BilingualPair } from "~/components/document/useExport";
 import { translateMessage } from "~/lib/forms";
 import { useT } from "~/lib/i18n";
 
@@ -26,6 +26,7 @@ export function DocumentMenu({
   doc,
   canManage = true,
   exportPath,
+  bilingual,
   onRename,
   onSaved,
   startApproval,
@@ -35,6 +36,8 @@ export function DocumentMenu({
   canManage?: boolean;
   /** The document's page: the menu offers to export it in each format. */
   exportPath?: string;
+  /** The linked translations (or the source): each offered as a bilingual export. */
+  bilingual?: BilingualPair[];
   onRename: () => void;
   onSaved: () => void;
   /** Given for a document whose type does not show the approval flow by default: where it is started. */
@@ -44,7 +47,7 @@ export function DocumentMenu({
   const navigate = useNavigate();
   const [dialog, setDialog] = useState<Choice | "archive" | null>(null);
   const button = useRef<HTMLButtonElement | null>(null);
-  const exporter = useExport(exportPath);
+  const exporter = useExport(exportPath, undefined, bilingual);
   const restore = useFetcher<Result>();
   useSaved(restore, onSaved);
   const manageItems: MenuItem[] = [

@@ -2,6 +2,7 @@ import { Form, Link, useFetcher } from "@remix-run/react";
 import { diffWords } from "diff";
 import { useEffect, useRef } from "react";
 import type { Locale } from "@twinning/domain";
+import { BilingualLinks } from "~/components/document/useExport";
 import { useDocumentChanged } from "~/lib/comments-live";
 import { useT } from "~/lib/i18n";
 import type { TranslationsData } from "~/routes/s.$spaceId_.docs.$docId_.translations";
@@ -72,6 +73,7 @@ export function TranslationsPanel({
               <p>
                 <Link to={`/s/${spaceId}/docs/${documentId}/side-by-side`}>{t("translations.openSideBySide")}</Link>
               </p>
+              <BilingualLinks path={`/s/${spaceId}/docs/${documentId}`} pair={{ id: data.source.id, left: data.source.language, right: data.doc.language }} />
               <H>{t("translations.toReviewHeading")}</H>
             </>
           )}
@@ -126,6 +128,7 @@ export function TranslationsPanel({
                   <Link to={`/s/${spaceId}/docs/${documentId}/side-by-side?with=${tr.id}`} aria-label={t("translations.sideBySideWith", { language: languageName(tr.language) })}>
                     {t("translations.openSideBySide")}
                   </Link>
+                  <BilingualLinks path={`/s/${spaceId}/docs/${documentId}`} pair={{ id: tr.id, left: data.doc.language, right: tr.language }} />
                 </li>
               ))}
             </ul>

@@ -1,5 +1,6 @@
 import { LoaderCircle } from "lucide-react";
 import { useRef, useState } from "react";
+import type { Locale } from "@twinning/domain";
 import { EXPORT_FORMATS, type ExportFormat } from "@twinning/domain/export";
 import type { MenuItem } from "~/components/Menu";
 import { useT } from "~/lib/i18n";
@@ -26,18 +27,29 @@ export function dispositionName(header: string | null): string | null {
  * being prepared — a large document takes seconds), then handed to the browser as a download under
  * the name the server gave it. `path` is the document's page (`/s/<space>/docs/<doc>`).
  */
-export function useExport(path: string | undefined, version?: string) {
+/** A bilingual export on offer: the linked document (a translation, or the source) and the two languages, source first. */
+export interface BilingualPair {
+  id: string;
+  left: Locale;
+  right: Locale;
+}
+
+/** The formats a bilingual export comes in (two columns, block by block). */
+export const BILINGUAL_FORMATS = ["docx", "pdf"] as const satisfies readonly ExportFormat[];
+
+export function useExport(path: string | undefined, version?: string, bilingual: BilingualPair[] = []) {
   const { t } = useT();
   const [state, setState] = useState<State>({ kind: "idle" });
   const running = useRef(false);
   const label = (f: ExportFormat) => t(`export.formats.${f}`);
+  const pairName = (p: BilingualPair) => ({ left: t(`languages.${p.left}`), right: t(`languages.${p.right}`) });
 
-  const start = async (format: ExportFormat, comments = false) => {
+  const start = async (format: ExportFormat, comments = false, pair?: BilingualPair) => {
     if (!path || running.current) return;
     running.current = true;
-    setState({ kind: "preparing", label: comments ? t("export.docxWithComments") : label(format) });
+    setState({ kind: "preparing", label: pair ? `${t("export.bilingual", pairName(pair))} ${label(format)}` : comments ? t("export.docxWithComments") : label(format) });
     try {
-      const query = new URLSearchParams({ format, ...(version ? { version } : {}), ...(comments ? { comments: "1" } : {}) });
+      const query = new URLSearchParams({ format, ...(version ? { version } : {}), ...(comments ? { comments: "1" } : {}), ...(pair ? { with: pair.id } : {}) });
       const res = await fetch(`${path}/export?${query}`, { credentials: "same-origin" });
       if (!res.ok) {
         setState({ kind: "failed", busy: res.status === 503 });
@@ -68,6 +80,11 @@ export function useExport(path: string | undefined, version?: string) {
         ...(f === "docx" && !version ? [{ id: "export-docx-comments", label: t("export.as", { format: t("export.docxWithComments") }), onSelect: () => void start("docx", true) }] : []),
       ])
     : [];
+  // The current text beside each linked document's, in two columns.
+  if (path && !version)
+    for (const pair of bilingual)
+      for (const f of BILINGUAL_FORMATS)
+        items.push({ id: `export-bilingual-${pair.id}-${f}`, label: t("export.bilingualAs", { ...pairName(pair), format: label(f) }), onSelect: () => void start(f, false, pair) });
 
   const status = (
     <p role="status" className={`export-status${state.kind === "idle" ? " idle" : ""}`} aria-busy={state.kind === "preparing"}>
@@ -104,5 +121,23 @@ export function ExportLinks({ path, version }: { path: string; version?: string 
         ))}
       </ul>
     </nav>
+  );
+}
+
+/** Plain download links of a bilingual export (Word and PDF), which work without JavaScript: `path` is the opened document's page. */
+export function BilingualLinks({ path, pair }: { path: string; pair: BilingualPair }) {
+  const { t } = useT();
+  const names = { left: t(`languages.${pair.left}`), right: t(`languages.${pair.right}`) };
+  return (
+    <p className="export-links bilingual-links">
+      <span>{t("export.bilingualLinks", names)}</span>{" "}
+      {BILINGUAL_FORMATS.map((f) => (
+        <span key={f}>
+          <a href={`${path}/export?${new URLSearchParams({ format: f, with: pair.id })}`} download aria-label={t("export.bilingualAs", { ...names, format: t(`export.formats.${f}`) })}>
+            {t(`export.formats.${f}`)}
+          </a>
+        </span>
+      ))}
+    </p>
   );
 }

@@ -17,6 +17,7 @@ import {
   SquareKanban,
   StickyNote,
   Target,
+  CornerDownRight,
   type LucideIcon,
 } from "lucide-react";
 import type { ReactNode } from "react";
@@ -124,10 +125,22 @@ export function Sidebar({ root, sidebar, onHide, inbox }: { root: RootData; side
                       {t("overview.link")}
                     </Item>
                     {open.documents.map((doc) => (
-                      <Item key={doc.id} to={`${base}/docs/${doc.id}`} icon={TYPE_ICONS[doc.type] ?? FileText} current={current(`${base}/docs/${doc.id}`)}>
+                      <Item
+                        key={doc.id}
+                        to={`${base}/docs/${doc.id}`}
+                        icon={doc.translationOf ? CornerDownRight : (TYPE_ICONS[doc.type] ?? FileText)}
+                        current={current(`${base}/docs/${doc.id}`)}
+                        className={doc.translationOf ? "sidebar-translation" : undefined}
+                      >
+                        {doc.translationOf ? (
+                          <span className="sidebar-translation-language" lang={doc.language}>
+                            {t(`languages.${doc.language}`)}{" "}
+                          </span>
+                        ) : null}
                         {doc.title}
                         <span className="visually-hidden">
                           , {t(`documentTypes.${doc.type}`)}, {t(`documentStatuses.${doc.status}`)}
+                          {doc.translationOf ? `, ${t("translations.listedTranslation", { title: open.documents.find((d) => d.id === doc.translationOf)?.title ?? "" })}` : null}
                         </span>
                         {doc.status !== "draft" ? (
                           <span className={`sidebar-status status-${doc.status}`} aria-hidden="true">
@@ -169,9 +182,9 @@ export function Sidebar({ root, sidebar, onHide, inbox }: { root: RootData; side
   );
 }
 
-function Item({ to, icon: Icon, current, children }: { to: string; icon: LucideIcon; current: "page" | undefined; children: ReactNode }) {
+function Item({ to, icon: Icon, current, children, className }: { to: string; icon: LucideIcon; current: "page" | undefined; children: ReactNode; className?: string }) {
   return (
-    <li>
+    <li className={className}>
       <Link to={to} aria-current={current} className="sidebar-link">
         <Icon aria-hidden="true" size={18} />
         <span className="sidebar-label">{children}</span>

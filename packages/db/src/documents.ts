@@ -28,6 +28,8 @@ export interface DocumentRow {
 
 export interface DocumentListing extends Omit<DocumentRow, "plainText" | "outline"> {
   lastEditorName: string | null;
+  /** The source this document is a translation of (its link in the same space), listed with it; null for any other document. Only `listDocuments` reads it. */
+  translationOf?: string | null;
 }
 
 export interface DocumentFilter {
@@ -58,12 +60,13 @@ export async function findDocument(sql: Queryable, spaceId: string, id: string):
   return doc;
 }
 
-/** A space's documents, newest edit first, with who edited last. */
-export async function listDocuments(sql: Queryable, spaceId: string, filter: DocumentFilter = {}): Promise<DocumentListing[]> {
-  return sql<DocumentListing[]>`
+/** A space's documents, newest edit first, with who edited last and, for a translation, its source. */
+export async function listDocuments(sql: Queryable, spaceId: string, filter: DocumentFilter = {}): Promise<(DocumentListing & { translationOf: string | null })[]> {
+  return sql<(DocumentListing & { translationOf: string | null })[]>`
     select d.id, d.space_id, d.type, d.title, d.language, d.status, d.template, d.archived_at, d.created_by, d.created_at,
-           d.last_edited_by, d.last_edited_at, d.derived_title, u.name as last_editor_name
+           d.last_edited_by, d.last_edited_at, d.derived_title, u.name as last_editor_name, t.source_id as translation_of
     from documents d left join users u on u.id = d.last_edited_by
+      left join document_translations t on t.document_id = d.id and t.space_id = d.space_id
     where d.space_id = ${spaceId}
       ${filter.archived ? sql`` : sql`and d.archived_at is null`}
       ${filter.type ? sql`and d.type = ${filter.type}` : sql``}

@@ -1,6 +1,6 @@
 import { recordAudit } from "./audit";
 import type { Queryable } from "./client";
-import type { DocumentRef } from "./documents";
+import type { DocumentRef, DocumentRow } from "./documents";
 import type { VersionListing } from "./versions";
 
 /**
@@ -66,4 +66,19 @@ export async function exportCards(sql: Queryable, doc: DocumentRef, ids: string[
 /** Records that someone exported the document (format, and which version or the current text). */
 export async function recordExport(tx: Queryable, input: { doc: DocumentRef; actorId: string; format: string; title: string; version: string }): Promise<void> {
   await recordAudit(tx, { actorId: input.actorId, spaceId: input.doc.spaceId, action: "document.exported", details: { format: input.format, title: input.title, version: input.version } });
+}
+
+/**
+ * The document linked to `doc` as its source or as one of its translations (a bilingual export),
+ * found through the link in the authorised document's space; undefined for any other id, an
+ * archived one included. `role` is what the found document is to `doc`.
+ */
+export async function linkedDocument(sql: Queryable, doc: DocumentRef, otherId: string): Promise<(DocumentRow & { role: "source" | "translation" }) | undefined> {
+  const [row] = await sql<(DocumentRow & { role: "source" | "translation" })[]>`
+    select d.*, case when t.document_id = ${doc.id} then 'source' else 'translation' end as role
+    from document_translations t
+    join documents d on d.id = ${otherId} and d.space_id = t.space_id and d.archived_at is null
+    where t.space_id = ${doc.spaceId}
+      and ((t.document_id = ${doc.id} and t.source_id = ${otherId}) or (t.source_id = ${doc.id} and t.document_id = ${otherId}))`;
+  return row;
 }

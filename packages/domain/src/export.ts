@@ -14,4 +14,6 @@ export const exportQuerySchema = z.object({
   version: z.string().max(100).optional(),
   /** `1`: open comment threads as Word comments (DOCX of the current text). */
   comments: z.literal("1").optional(),
+  /** A bilingual export (DOCX or PDF of the current text): the linked translation, or the source, to set beside it. */
+  with: z.string().max(100).optional(),
 });

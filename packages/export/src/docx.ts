@@ -13,12 +13,14 @@ import {
   ShadingType,
   Table,
   TableCell,
+  TableLayoutType,
   TableRow,
   TextRun,
   WidthType,
   type ILevelsOptions,
   type ParagraphChild,
 } from "docx";
+import { pairBlocks } from "./bilingual";
 import { CJK, inlineRuns, type ExportDocument, type PMNode, type Run } from "./model";
 
 /**
@@ -196,7 +198,39 @@ class Writer {
     );
     return new Table({ rows: rows.length ? rows : [new TableRow({ children: [new TableCell({ children: [new Paragraph({ children: [] })] })] })], width: { size: 100, type: WidthType.PERCENTAGE } });
   }
+
+  /**
+   * A bilingual export's body: one two-column table, headed by the two languages (repeated on each
+   * page), each row a source block beside its translation (see `pairBlocks`), with light rules
+   * between rows and none between the columns.
+   */
+  bilingual(translation: PMNode, headings: [string, string]): Table {
+    const light = { style: BorderStyle.SINGLE, size: 4, color: "D9D9D9" };
+    const none = { style: BorderStyle.NONE, size: 0, color: "FFFFFF" };
+    const margins = { top: 80, bottom: 80, left: 115, right: 115 };
+    // A Word cell must end with a paragraph (a table alone in it would not open).
+    const cell = (content: (Paragraph | Table)[], shaded = false) =>
+      new TableCell({
+        children: content.at(-1) instanceof Paragraph ? content : [...content, new Paragraph({ children: [] })],
+        width: { size: HALF, type: WidthType.DXA },
+        margins,
+        shading: shaded ? { type: ShadingType.CLEAR, fill: "F2F2F2", color: "auto" } : undefined,
+      });
+    const rows = pairBlocks(this.doc.content.content ?? [], translation.content ?? []).map(
+      ([left, right]) => new TableRow({ children: [cell(left ? this.block(left, {}) : []), cell(right ? this.block(right, {}) : [])] }),
+    );
+    return new Table({
+      width: { size: 2 * HALF, type: WidthType.DXA },
+      columnWidths: [HALF, HALF],
+      layout: TableLayoutType.FIXED,
+      borders: { top: light, bottom: light, left: none, right: none, insideHorizontal: light, insideVertical: none },
+      rows: [new TableRow({ tableHeader: true, children: headings.map((h) => cell([new Paragraph({ children: this.runs([{ text: h, bold: true }]) })], true)) }), ...rows],
+    });
+  }
 }
+
+/** Half the text width of an A4 page with Word's default margins (11906 − 2 × 1440 twips). */
+const HALF = 4513;
 
 interface Ctx {
   quote?: boolean;
@@ -224,10 +258,10 @@ export async function toDocx(doc: ExportDocument): Promise<Uint8Array> {
         width: { size: 100, type: WidthType.PERCENTAGE },
         rows: [new TableRow({ tableHeader: true, children: s.columns.map((c) => cell(c, true)) }), ...s.parties.map((row) => new TableRow({ children: row.map((c, i) => cell(c, i === 0)) }))],
       }),
-      new Paragraph({ children: w.runs([{ text: `${s.hashLabel}: `, bold: true }, { text: s.hash, code: true }]), spacing: { before: 200 } }),
+      ...s.hashes.map((h) => new Paragraph({ children: w.runs([{ text: `${h.label}: `, bold: true }, { text: h.hash, code: true }]), spacing: { before: 200 } })),
     );
   }
-  const body = w.blocks(doc.content.content ?? []);
+  const body = doc.translation && meta.bilingual ? [w.bilingual(doc.translation, meta.bilingual.headings)] : w.blocks(doc.content.content ?? []);
   const threads = doc.meta.threads ?? [];
   const comments = [...w.ranges.entries()].map(([threadId, r]) => {
     const thread = threads.find((t) => t.threadId === threadId)!;

@@ -60,8 +60,10 @@ const META: ExportMeta = {
       ["Ballerup Kommune", "Anna Berg", "21. marts 2013"],
       ["Wuxi Foreign Affairs Office", "李伟", "15. april 2013"],
     ],
-    hashLabel: "Indholdets hash",
-    hash: "3f".repeat(32),
+    hashes: [
+      { label: "Indholdets hash", hash: "3f".repeat(32) },
+      { label: "Oversættelse: kinesisk — Indholdets hash", hash: "7a".repeat(32) },
+    ],
   },
   labels: { cardRemoved: "Kort fjernet" },
 };
@@ -100,6 +102,7 @@ describe("ODT", () => {
     // The title escaped, and the signature with its hash.
     expect(content).toContain("Aftale: Bycirklen/无锡 &lt;2016&gt;");
     expect(content).toContain("3f".repeat(32));
+    expect(content).toContain("7a".repeat(32));
     // A control character any editor could have stored is dropped, not written into the XML.
     expect(content).not.toContain("\u0001");
   });
@@ -137,6 +140,7 @@ describe("DOCX", () => {
     expect(run).toMatch(/w:hint="eastAsia"/);
     expect(run).toMatch(/<w:lang [^>]*w:eastAsia="zh-CN"/);
     expect(doc).toContain("3f".repeat(32));
+    expect(doc).toContain("7a".repeat(32));
     expect(files["word/numbering.xml"]).toContain("w:abstractNum");
     // A list that starts at 7 counts from 7.
     expect(files["word/numbering.xml"]).toContain('<w:start w:val="7"/>');
@@ -202,6 +206,7 @@ describe("Markdown", () => {
     expect(md).toContain("[hjemmesiden](<https://example.org/aftale>)");
     expect(md).toContain("▣ Jordrensning i Wuxi (I gang)");
     expect(md).toContain("`" + "3f".repeat(32) + "`");
+    expect(md).toContain("`" + "7a".repeat(32) + "`");
   });
 });
 
@@ -215,6 +220,7 @@ describe("HTML", () => {
     expect(html).toContain('<ul data-type="taskList">');
     expect(html).toContain("@media print");
     expect(html).toContain("3f".repeat(32));
+    expect(html).toContain("7a".repeat(32));
     expect(html).not.toContain("<script");
   });
 });
@@ -228,9 +234,9 @@ describe("PDF", () => {
     const pages = await pdfText(bytes);
     const all = pages.join("\n").replace(/\s+/g, "");
     for (const s of ["Samarbejdsaftale med Wuxi", "Førstepunktæøå", "无锡市人民政府", "土壤修复", "Område", "Region|Hovedstaden", "JordrensningiWuxi(Igang)", "Bycirklen–Wuxi"]) expect(all).toContain(s.replace(/\s+/g, ""));
-    // The signature is the last page: parties, approvers, the hash.
+    // The signature is the last page: parties, approvers, the hashes (the text's and its translation's).
     const last = pages.at(-1)!.replace(/\s+/g, "");
-    for (const s of ["Underskrift", "BallerupKommune", "WuxiForeignAffairsOffice", "李伟", "3f".repeat(32)]) expect(last).toContain(s);
+    for (const s of ["Underskrift", "BallerupKommune", "WuxiForeignAffairsOffice", "李伟", "3f".repeat(32), "7a".repeat(32)]) expect(last).toContain(s);
   });
 
   it("wraps long Chinese text within the page", async () => {

@@ -63,7 +63,7 @@ export function toHtml(doc: ExportDocument): string {
     ? `<section class="export-signature"><h2>${escapeHtml(s.heading)}</h2><p>${escapeHtml(s.statement)}</p>` +
       `<table><thead><tr>${s.columns.map((c) => `<th scope="col">${escapeHtml(c)}</th>`).join("")}</tr></thead><tbody>` +
       s.parties.map(([party, by, on]) => `<tr><th scope="row">${escapeHtml(party)}</th><td>${escapeHtml(by)}</td><td>${escapeHtml(on)}</td></tr>`).join("") +
-      `</tbody></table><p>${escapeHtml(s.hashLabel)}: <code class="hash">${escapeHtml(s.hash)}</code></p></section>`
+      `</tbody></table>${s.hashes.map((h) => `<p>${escapeHtml(h.label)}: <code class="hash">${escapeHtml(h.hash)}</code></p>`).join("")}</section>`
     : "";
   return (
     `<!doctype html>\n<html lang="${escapeHtml(meta.language)}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">` +

@@ -14,7 +14,7 @@ export function toMarkdown(doc: ExportDocument): string {
   if (meta.signature) {
     const s = meta.signature;
     parts.push(
-      [`## ${escapeText(s.heading)}`, "", escapeText(s.statement), "", table([s.columns, ...s.parties].map((row) => row.map(escapeCell))), "", `${escapeText(s.hashLabel)}: \`${s.hash}\``].join("\n"),
+      [`## ${escapeText(s.heading)}`, "", escapeText(s.statement), "", table([s.columns, ...s.parties].map((row) => row.map(escapeCell))), "", ...s.hashes.map((h) => `${escapeText(h.label)}: \`${h.hash}\`  `)].join("\n"),
     );
   }
   return `${parts.filter(Boolean).join("\n\n")}\n`;

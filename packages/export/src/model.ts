@@ -21,15 +21,15 @@ export interface CardInfo {
   column: string;
 }
 
-/** The signature of a signed version: who signed when, each party with who approved when, the hash. */
+/** The signature of a signed version: who signed when, each party with who approved when, the hashes. */
 export interface SignatureSection {
   heading: string;
   /** E.g. "Signed by Anna Berg on 3 March 2026, version “Final”." */
   statement: string;
   columns: [party: string, approvedBy: string, approvedOn: string];
   parties: [party: string, approvedBy: string, approvedOn: string][];
-  hashLabel: string;
-  hash: string;
+  /** The text's hash, then each translation's signed with it (labelled by language). */
+  hashes: { label: string; hash: string }[];
 }
 
 /** An open comment thread, for DOCX (Word comments): its comments, oldest first. */
@@ -47,6 +47,8 @@ export interface ExportMeta {
   signature?: SignatureSection;
   /** Open comment threads to write as Word comments (DOCX only; others ignore them). */
   threads?: ExportThread[];
+  /** A bilingual export (DOCX and PDF): the two columns' headings (the languages' names) and languages, source first. */
+  bilingual?: { headings: [string, string]; languages: [string, string] };
   labels: {
     /** What a card link whose card is gone (or of another space) shows. */
     cardRemoved: string;
@@ -57,6 +59,8 @@ export interface ExportMeta {
 export interface ExportDocument {
   meta: ExportMeta;
   content: PMNode;
+  /** A bilingual export: the translation, set beside `content` (the source) block by block. */
+  translation?: PMNode;
   cards: Record<string, CardInfo>;
 }
 
@@ -146,7 +150,7 @@ export function cleanText(text: string): string {
 
 /** The same content with every text, attribute string and meta string cleaned ({@link cleanText}), in place. */
 export function cleanDocument(doc: ExportDocument): ExportDocument {
-  const stack: PMNode[] = [doc.content];
+  const stack: PMNode[] = [doc.content, ...(doc.translation ? [doc.translation] : [])];
   while (stack.length) {
     const node = stack.pop()!;
     if (typeof node.text === "string") node.text = cleanText(node.text);
@@ -155,6 +159,7 @@ export function cleanDocument(doc: ExportDocument): ExportDocument {
   const m = doc.meta;
   m.title = cleanText(m.title);
   m.facts = m.facts.map((f) => ({ label: cleanText(f.label), value: cleanText(f.value) }));
+  if (m.bilingual) m.bilingual = { ...m.bilingual, headings: [cleanText(m.bilingual.headings[0]), cleanText(m.bilingual.headings[1])] };
   m.threads = m.threads?.map((t) => ({ ...t, comments: t.comments.map((c) => ({ ...c, author: cleanText(c.author), text: cleanText(c.text) })) }));
   for (const card of Object.values(doc.cards)) {
     card.title = cleanText(card.title);

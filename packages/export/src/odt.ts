@@ -257,7 +257,7 @@ export function odtContent(doc: ExportDocument): string {
       w.paragraph("Heading_20_2", [{ text: s.heading }], "h", 2) +
       w.paragraph("Text_20_body", [{ text: s.statement }]) +
       w.table(table) +
-      w.paragraph("Text_20_body", [{ text: `${s.hashLabel}: `, bold: true }, { text: s.hash, code: true }]);
+      s.hashes.map((h) => w.paragraph("Text_20_body", [{ text: `${h.label}: `, bold: true }, { text: h.hash, code: true }])).join("");
   }
   return (
     `${HEAD}<office:document-content ${XMLNS} office:version="1.3">` +

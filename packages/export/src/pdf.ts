@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import PDFDocument from "pdfkit";
+import { pairBlocks } from "./bilingual";
 import { inlineRuns, textOf, type ExportDocument, type PMNode, type Run } from "./model";
 
 /**
@@ -34,16 +35,23 @@ const LINK = "#1a4f9c";
 const WIN_ANSI = /^[\n\u0020-\u007E\u00A0-\u00FF]*$/;
 
 class Writer {
+  /** A bilingual export's column being set: blocks are laid out within it instead of the page's width. */
+  frame: { left: number; width: number } | null = null;
+  /** A bilingual export (pages buffered): every page so far, in order, and where a continued table's rows start on a page. */
+  private pages: Doc["page"][] | null = null;
+  private columnsTop = 0;
+  private columnsHead: (() => void) | null = null;
+
   constructor(
     private pdf: Doc,
     private doc: ExportDocument,
   ) {}
 
   private get left() {
-    return this.pdf.page.margins.left;
+    return this.frame?.left ?? this.pdf.page.margins.left;
   }
   private get width() {
-    return this.pdf.page.width - this.pdf.page.margins.left - this.pdf.page.margins.right;
+    return this.frame?.width ?? this.pdf.page.width - this.pdf.page.margins.left - this.pdf.page.margins.right;
   }
   private get bottom() {
     return this.pdf.page.height - this.pdf.page.margins.bottom;
@@ -99,7 +107,26 @@ class Writer {
 
   /** Starts a new page when less than `height` is left on this one. */
   need(height: number) {
-    if (this.pdf.y + height > this.bottom) this.pdf.addPage();
+    if (this.pdf.y + height > this.bottom) this.nextPage();
+  }
+
+  /**
+   * The next page: a new one, or — in a bilingual table, where the right column is set after the
+   * left one on the same pages — the page after this one when the left column already made it.
+   */
+  nextPage() {
+    const at = this.pages ? this.pages.indexOf(this.pdf.page) : -1;
+    if (this.pages && at >= 0 && at < this.pages.length - 1) {
+      this.pdf.switchToPage(at + 1);
+      this.pdf.y = this.columnsTop;
+    } else {
+      // Text that breaks onto the new page goes on in its own font, size and colour, not the heading's.
+      const kept = fontState(this.pdf);
+      this.pdf.addPage();
+      this.columnsHead?.();
+      kept();
+    }
+    this.pdf.x = this.left;
   }
 
   blocks(nodes: PMNode[], depth = 0) {
@@ -223,6 +250,74 @@ class Writer {
     this.pdf.y += 6;
   }
 
+  /**
+   * A bilingual export's body: two columns headed by the two languages (again on every page the
+   * table goes on to), each row a source block beside its translation (`pairBlocks`), a light rule
+   * under each row. A row that does not fit where it would start goes to the next page when it fits
+   * on one; a longer row starts here and both its columns run on over the same pages (pdfkit's own
+   * page breaks in text go through `nextPage` too). `measure` sets a block alone on a scratch page.
+   */
+  bilingual(translation: PMNode, headings: [string, string], measure: (node: PMNode, width: number) => number) {
+    const gap = 18;
+    const full = this.width;
+    const left = this.left;
+    const column = (full - gap) / 2;
+    const xs = [left, left + column + gap];
+    this.pages = [this.pdf.page];
+    this.pdf.on("pageAdded", () => this.pages!.push(this.pdf.page));
+    const continueOnNewPage = this.pdf.continueOnNewPage;
+    this.pdf.continueOnNewPage = () => (this.nextPage(), this.pdf);
+    this.columnsHead = () => {
+      const y = this.pdf.y;
+      headings.forEach((h, i) => {
+        this.pdf.font("NotoBold").fontSize(10).fillColor("#444444").text(h, xs[i], y, { width: column, lineBreak: false, ellipsis: true, height: 14 });
+      });
+      this.pdf.fillColor("#1a1a1a");
+      this.pdf.y = y + 16;
+      this.rule(left, full);
+      this.columnsTop = this.pdf.y;
+    };
+    this.pdf.y += 6;
+    this.columnsHead();
+    const pageHeight = this.bottom - this.columnsTop;
+    const index = () => this.pages!.indexOf(this.pdf.page);
+    for (const row of pairBlocks(this.doc.content.content ?? [], translation.content ?? [])) {
+      const height = Math.max(...row.map((node) => (node ? measure(node, column) : 0)));
+      if (this.pdf.y + height > this.bottom && (height <= pageHeight || this.pdf.y + 3 * SIZE > this.bottom)) this.nextPage();
+      const start = { page: index(), y: this.pdf.y };
+      let end = start;
+      row.forEach((node, i) => {
+        if (!node) return;
+        this.pdf.switchToPage(start.page);
+        this.pdf.y = start.y;
+        this.frame = { left: xs[i], width: column };
+        this.block(node, 0);
+        const here = { page: index(), y: this.pdf.y };
+        if (here.page > end.page || (here.page === end.page && here.y > end.y)) end = here;
+      });
+      this.frame = null;
+      this.pdf.switchToPage(end.page);
+      this.pdf.y = end.y;
+      this.pdf.save().moveTo(left, end.y).lineTo(left + full, end.y).lineWidth(0.5).strokeColor("#d9d9d9").stroke().restore();
+      this.pdf.y += 6;
+    }
+    this.pdf.switchToPage(this.pages.length - 1);
+    this.pdf.x = left;
+    this.columnsHead = null;
+    this.pdf.continueOnNewPage = continueOnNewPage;
+  }
+
+  /** How tall a block is, set alone in `width` from the top of this (scratch) writer's page; Infinity when it would not fit one. */
+  height(node: PMNode, width: number): number {
+    this.pdf.addPage();
+    const page = this.pdf.page;
+    const top = this.pdf.y;
+    this.frame = { left: this.pdf.page.margins.left, width };
+    this.block(node, 0);
+    this.frame = null;
+    return this.pdf.page === page ? this.pdf.y - top : Infinity;
+  }
+
   head() {
     const { meta } = this.doc;
     this.runs([{ text: meta.title }], { x: this.left, width: this.width, size: 22, bold: true, gap: 6 });
@@ -237,15 +332,17 @@ class Writer {
     this.runs([{ text: s.heading }], { x: this.left, width: this.width, size: HEADING_SIZES[1], bold: true });
     this.runs([{ text: s.statement }], { x: this.left, width: this.width });
     this.table([s.columns, ...s.parties].map((row, r) => row.map((text, i) => ({ text, header: r === 0 || i === 0, span: 1 }))), this.left, this.width);
-    this.runs([{ text: `${s.hashLabel}: `, bold: true }], { x: this.left, width: this.width, gap: 0 });
-    this.runs([{ text: s.hash }], { x: this.left, width: this.width, size: 9, mono: true });
+    for (const h of s.hashes) {
+      this.runs([{ text: `${h.label}: `, bold: true }], { x: this.left, width: this.width, gap: 0 });
+      this.runs([{ text: h.hash }], { x: this.left, width: this.width, size: 9, mono: true });
+    }
   }
 }
 
 /** The document as a PDF file. */
 export async function toPdf(doc: ExportDocument): Promise<Uint8Array> {
   const { regular, bold } = notoSansSc();
-  const pdf = new PDFDocument({ size: "A4", margins: { top: MARGIN + 14, bottom: MARGIN, left: MARGIN, right: MARGIN }, lang: doc.meta.language, displayTitle: true, info: { Title: doc.meta.title, Creator: "Twinning" } });
+  const pdf = new PDFDocument({ size: "A4", bufferPages: Boolean(doc.translation), margins: { top: MARGIN + 14, bottom: MARGIN, left: MARGIN, right: MARGIN }, lang: doc.meta.language, displayTitle: true, info: { Title: doc.meta.title, Creator: "Twinning" } });
   const chunks: Buffer[] = [];
   const done = new Promise<void>((resolve, reject) => {
     pdf.on("data", (c: Buffer) => chunks.push(c));
@@ -270,12 +367,43 @@ export async function toPdf(doc: ExportDocument): Promise<Uint8Array> {
     pdf.y = y;
   };
   runningHead();
-  pdf.on("pageAdded", runningHead);
+  // pdfkit's own page break in a long paragraph adds the page mid-text: the rest of it keeps its font.
+  pdf.on("pageAdded", () => {
+    const kept = fontState(pdf);
+    runningHead();
+    kept();
+  });
   const w = new Writer(pdf, doc);
   w.head();
-  w.blocks(doc.content.content ?? []);
+  if (doc.translation && doc.meta.bilingual) {
+    const scratch = scratchWriter(doc, regular, bold);
+    w.bilingual(doc.translation, doc.meta.bilingual.headings, (node, width) => scratch.height(node, width));
+  } else w.blocks(doc.content.content ?? []);
   w.signature();
   pdf.end();
   await done;
   return new Uint8Array(Buffer.concat(chunks));
+}
+
+/** The document's current font, size and fill colour (pdfkit keeps them on the document), and a function that sets them back. */
+function fontState(pdf: Doc): () => void {
+  const state = pdf as unknown as { _font: unknown; _fontSize: number; _fillColor?: [string, number] };
+  const { _font: font, _fontSize: size, _fillColor: fill } = state;
+  return () => {
+    state._font = font;
+    pdf.fontSize(size);
+    if (fill) pdf.fillColor(...fill);
+  };
+}
+
+/**
+ * A writer on a PDF that is never kept, whose pages are very tall: a bilingual export measures each
+ * block on it before setting its row (pdfkit measures strings, not blocks). Its output is dropped.
+ */
+function scratchWriter(doc: ExportDocument, regular: Buffer, bold: Buffer): Writer {
+  const pdf = new PDFDocument({ size: [595.28, 100_000], margins: { top: MARGIN, bottom: MARGIN, left: MARGIN, right: MARGIN }, autoFirstPage: false });
+  pdf.on("data", () => {});
+  pdf.registerFont("Noto", regular);
+  pdf.registerFont("NotoBold", bold);
+  return new Writer(pdf, doc);
 }

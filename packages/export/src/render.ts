@@ -32,6 +32,8 @@ export interface ExportJob {
   format: ExportFormat;
   source: ContentSource;
   meta: ExportMeta;
+  /** A bilingual export (DOCX or PDF; `meta.bilingual` names the columns): the translation's content, beside the source's. */
+  translation?: ContentSource;
 }
 
 /** Looks up the cards a document's card links name (only those of the document's own space). */
@@ -65,10 +67,13 @@ export function contentOf(source: ContentSource): { content: PMNode; truncated: 
 
 /** Renders one export: reads the content, looks up its cards, writes the format. */
 export async function renderExport(job: ExportJob, lookupCards: CardLookup): Promise<Rendered> {
-  const { content, truncated } = contentOf(job.source);
-  const ids = cardIdsOf(content).filter((id) => isUuid(id));
+  const { content, truncated: cut } = contentOf(job.source);
+  const other = job.translation ? contentOf(job.translation) : undefined;
+  const truncated = cut || Boolean(other?.truncated);
+  const ids = [...new Set([...cardIdsOf(content), ...(other ? cardIdsOf(other.content) : [])])].filter((id) => isUuid(id));
   const cards = ids.length ? await lookupCards(ids) : {};
-  const doc = cleanDocument({ meta: job.meta, content, cards });
+  const doc = cleanDocument({ meta: job.meta, content, cards, ...(other ? { translation: other.content } : {}) });
+  if (doc.translation && job.format !== "docx" && job.format !== "pdf") throw new Error(`export: no bilingual ${job.format}`);
   const text = (s: string) => new TextEncoder().encode(s);
   switch (job.format) {
     case "md":

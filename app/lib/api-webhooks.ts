@@ -40,6 +40,9 @@ export const WEBHOOK_BODIES: Record<WebhookEvent | "ping", { summary: string; bo
           contentHash: z.string().meta({ description: "SHA-256 of the signed text, as the export's signature page shows it." }),
           signedByName: z.string().nullable(),
           signedAt: z.string().meta({ format: "date-time" }).nullable(),
+          translations: z
+            .array(z.object({ documentId: id, language: z.enum(["da", "en", "zh-CN"]), contentHash: z.string() }))
+            .meta({ description: "The translations signed with it: each one's document, language and the SHA-256 of its signed text." }),
         }),
         parties: z.array(id).meta({ description: "Tenant ids of the parties that approved the signed version." }),
       }),

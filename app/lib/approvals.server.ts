@@ -1,6 +1,18 @@
 import type { SessionUser } from "@twinning/auth";
-import { approvalFacts, namedApprovers, openRound, signedRounds, tenantsTakingPart, versionsToSend, type ApprovalRound, type Queryable } from "@twinning/db";
-import { approvesFor, can, type ActionOf, type Actor, type DocumentFacts } from "@twinning/domain";
+import {
+  approvalFacts,
+  namedApprovers,
+  openRound,
+  roundTexts,
+  signedRounds,
+  tenantsTakingPart,
+  translationsOf,
+  versionsToSend,
+  type ApprovalRound,
+  type DocumentRef,
+  type Queryable,
+} from "@twinning/db";
+import { approvesFor, can, type ActionOf, type Actor, type DocumentFacts, type Locale } from "@twinning/domain";
 import { authorize, authorizeDocument } from "~/lib/access.server";
 import { liveVersionContent } from "~/lib/versions.server";
 
@@ -20,11 +32,25 @@ export async function authorizeWithApproval(tx: Queryable, user: SessionUser, pa
   return withApproval(tx, await authorizeDocument(tx, user, params.spaceId, params.docId, "document.view"));
 }
 
-/** A document already authorised for viewing, with its approval facts added. */
+/** Each text's committed hash now (a round's source and translations). */
+async function liveHashes(tx: Queryable, documentIds: string[]): Promise<Map<string, string>> {
+  return new Map(await Promise.all(documentIds.map(async (id) => [id, await liveContentHash(tx, id)] as const)));
+}
+
+const covers = (documentId: string) => (round: ApprovalRound) => round.translations.some((t) => t.documentId === documentId);
+
+/**
+ * A document already authorised for viewing, with its approval facts added. A translation has no
+ * rounds of its own: it shows its source's open round when it was sent with it (read-only), and the
+ * signed rounds that signed it.
+ */
 export async function withApproval(tx: Queryable, found: Awaited<ReturnType<typeof authorizeDocument>>) {
-  const round = await openRound(tx, found.doc);
-  const liveHash = round && !round.signedAt ? await liveContentHash(tx, found.doc.id) : null;
-  const document: DocumentFacts = { ...found.resource.document, approval: approvalFacts(round, liveHash) };
+  const { source } = await translationsOf(tx, found.doc);
+  const sourceRef: DocumentRef | null = source ? { id: source.id, spaceId: found.doc.spaceId } : null;
+  const sourceRound = sourceRef ? await openRound(tx, sourceRef) : undefined;
+  const round = sourceRef ? (sourceRound && covers(found.doc.id)(sourceRound) ? sourceRound : undefined) : await openRound(tx, found.doc);
+  const hashes = round && !round.signedAt ? await liveHashes(tx, roundTexts(round).map((text) => text.documentId)) : null;
+  const document: DocumentFacts = { ...found.resource.document, approval: approvalFacts(round, hashes), translation: !!source };
   const resource = { type: "document" as const, space: found.facts, document };
   // The people each asked tenant named to approve for it (besides its admins).
   const approvers = await namedApprovers(tx, round && !round.signedAt ? round.parties.map((p) => p.tenantId) : []);
@@ -33,7 +59,8 @@ export async function withApproval(tx: Queryable, found: Awaited<ReturnType<type
   return {
     ...found,
     round,
-    liveHash,
+    /** The source, when this document is its translation (approved and signed with it). */
+    source: source && sourceRef ? { ...sourceRef, title: source.title, language: source.language } : null,
     resource,
     party,
     /** Authorises one step on the document (404 / 403 as every route). */
@@ -48,6 +75,9 @@ export async function withApproval(tx: Queryable, found: Awaited<ReturnType<type
 }
 
 export interface ApprovalView {
+  documentId: string;
+  /** This document is a translation: its approval and signing are its source's. */
+  source: { id: string; title: string; language: Locale } | null;
   round: PublicRound | null;
   /** The rounds this document was signed in, newest first (an amended document keeps them). */
   signed: PublicRound[];
@@ -80,13 +110,19 @@ function publicRound(round: ApprovalRound): PublicRound {
 
 /** What the document page shows of the approval flow, and which steps this user may take. */
 export async function approvalView(tx: Queryable, scope: Awaited<ReturnType<typeof authorizeWithApproval>>, actor: Actor): Promise<ApprovalView> {
-  const { round, resource, doc } = scope;
-  const [signed, tenants, versions] = await Promise.all([signedRounds(tx, doc), tenantsTakingPart(tx, doc.spaceId), versionsToSend(tx, doc)]);
+  const { round, resource, doc, source } = scope;
+  const [signed, tenants, versions] = await Promise.all([
+    source ? signedRounds(tx, source).then((rounds) => rounds.filter(covers(doc.id))) : signedRounds(tx, doc),
+    tenantsTakingPart(tx, doc.spaceId),
+    versionsToSend(tx, doc),
+  ]);
   const approval = resource.document.approval;
   const decideFor = round
     ? round.parties.filter((p) => can(actor, "document.approve", scope.party(p.tenantId))).map((p) => p.tenantId)
     : [];
   return {
+    documentId: doc.id,
+    source: source ? { id: source.id, title: source.title, language: source.language } : null,
     round: round ? publicRound(round) : null,
     signed: signed.map(publicRound),
     stale: approval?.stale ?? false,
@@ -115,10 +151,12 @@ export function refusal(scope: Scope, input: StepInput): string | null {
   switch (input.intent) {
     case "requestApproval":
       if (can(actor, "document.requestApproval", resource)) return null;
+      if (document.translation && hostAdmin) return "withSource";
       return common() ?? (document.status === "signed" ? "alreadySigned" : "onlyHost");
     case "sign":
       if (can(actor, "document.sign", resource)) return null;
       if (!hostAdmin) return "onlyHost";
+      if (document.translation) return "withSource";
       if (document.status === "signed") return "alreadySigned";
       if (!round) return "notInReview";
       if (round.stale) return "stale";
@@ -126,11 +164,13 @@ export function refusal(scope: Scope, input: StepInput): string | null {
     case "amend":
       if (can(actor, "document.amend", resource)) return null;
       if (!hostAdmin) return "onlyHost";
+      if (document.translation) return "withSource";
       return common() ?? "notSigned";
     case "approve":
     case "requestChanges": {
       const party = scope.party(input.data.tenantId);
       if (can(actor, "document.approve", party)) return null;
+      if (document.translation) return "withSource";
       if (document.status === "signed") return "alreadySigned";
       if (!round) return "notInReview";
       if (!approvesFor(actor, input.data.tenantId, party.approvers)) return "notYourTenant";

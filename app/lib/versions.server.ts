@@ -4,7 +4,7 @@ import { documentUpdates, type Queryable, type VersionListing, type VersionRow }
 import { can, type Actor, type ActionOf, type Resource } from "@twinning/domain";
 import { createI18n } from "@twinning/i18n";
 import type { Locale } from "@twinning/domain";
-import { editorSchema, schemaExtensions, type DocJSON } from "@twinning/editor";
+import { deriveFromNode, editorSchema, schemaExtensions, type DocJSON } from "@twinning/editor";
 import { compareContent, comparisonExtensions, contentOfState, versionContent } from "@twinning/editor/versions";
 import { Node } from "@tiptap/pm/model";
 import { forbidden } from "~/lib/access.server";
@@ -32,6 +32,11 @@ export function versionWriteRefusal(actor: Actor, action: ActionOf<"document">, 
   const unlocked = { ...resource, document: { ...resource.document, archived: false, status: "draft" as const } };
   if (!resource.space.archived && can(actor, action, unlocked)) return resource.document.status === "signed" ? "versions.restoreSigned" : "versions.restoreArchived";
   forbidden();
+}
+
+/** A version's top-level blocks as the collaboration server derives a document's (what translations catch up with). */
+export function versionBlocks(content: DocJSON) {
+  return deriveFromNode(Node.fromJSON(editorSchema, content)).topBlocks;
 }
 
 /** A version as the pages show it. */

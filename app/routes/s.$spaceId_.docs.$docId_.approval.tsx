@@ -8,6 +8,7 @@ import { ErrorPage } from "~/components/ErrorPage";
 import { notFound, requireUser } from "~/lib/access.server";
 import { readAction } from "~/lib/actions.server";
 import { approvalView, authorizeWithApproval, liveContentHash, refusal } from "~/lib/approvals.server";
+import { liveVersionContent, versionBlocks } from "~/lib/versions.server";
 import { documentCrumbs, type CrumbsHandle } from "~/lib/breadcrumbs";
 import { useT } from "~/lib/i18n";
 
@@ -42,10 +43,17 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
     const refused = refusal(scope, input);
     if (refused) return data({ intent, error: refused, comment: String(formData.get("body") ?? "") }, { status: 403 });
     const doc = scope.doc;
-    let outcome: { ok: true } | { ok: false; error: string };
+    let outcome: { ok: true } | { ok: false; error: string; language?: string; count?: number };
     switch (input.intent) {
       case "requestApproval":
-        outcome = await requestApproval(tx, { doc, versionId: input.data.versionId, tenantIds: input.data.tenantIds, actorId: user.id });
+        outcome = await requestApproval(tx, {
+          doc,
+          versionId: input.data.versionId,
+          tenantIds: input.data.tenantIds,
+          actorId: user.id,
+          blocksOf: versionBlocks,
+          liveContent: (documentId) => liveVersionContent(tx, documentId),
+        });
         break;
       case "approve":
       case "requestChanges":
@@ -59,7 +67,7 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
         });
         break;
       case "sign":
-        outcome = await signDocument(tx, { doc, versionId: input.data.versionId, actorId: user.id, liveContentHash: () => liveContentHash(tx, doc.id) });
+        outcome = await signDocument(tx, { doc, versionId: input.data.versionId, actorId: user.id, liveContentHash: (documentId) => liveContentHash(tx, documentId) });
         break;
       case "amend":
         outcome = (await amendDocument(tx, { doc, actorId: user.id })) ? { ok: true } : { ok: false, error: "roundChanged" };
@@ -68,7 +76,8 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
     if (!outcome.ok) {
       // A version that is not this document's is not found; a round that moved on is a message.
       if (outcome.error === "versionNotFound") throw new Response("Not Found", { status: 404 });
-      return data({ intent, error: outcome.error }, { status: outcome.error === "partyNotInSpace" || outcome.error === "noParties" ? 400 : 409 });
+      const values = outcome.language ? { language: outcome.language, count: outcome.count ?? 0 } : undefined;
+      return data({ intent, error: outcome.error, values }, { status: outcome.error === "partyNotInSpace" || outcome.error === "noParties" ? 400 : 409 });
     }
     context.log.info({ documentId: doc.id, intent }, "document approval step");
     return { intent, notice: intent };

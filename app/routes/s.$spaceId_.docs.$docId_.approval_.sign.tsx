@@ -35,6 +35,7 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
       doc: { id: scope.doc.id, title: scope.doc.title },
       version: { id: version.id, name: version.name, contentHash: version.contentHash },
       parties: round && !round.signedAt ? round.parties.map((p) => p.tenantName) : [],
+      translations: round && !round.signedAt && round.versionId === versionId ? round.translations : [],
       refused,
     };
   });
@@ -45,7 +46,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? 
 export const handle: CrumbsHandle<SerializeFrom<typeof loader>> = { crumbs: ({ space, doc }) => [...documentCrumbs(space, doc), { to: `/s/${space.id}/docs/${doc.id}/approval`, key: "approval.back" }] };
 
 export default function SignConfirmationPage() {
-  const { space, doc, version, parties, refused } = useLoaderData<typeof loader>();
+  const { space, doc, version, parties, translations, refused } = useLoaderData<typeof loader>();
   const { t } = useT();
   const docPath = `/s/${space.id}/docs/${doc.id}`;
   const name = version.name ?? t("approval.unnamedVersion");
@@ -59,7 +60,7 @@ export default function SignConfirmationPage() {
       ) : (
         <>
           <p>{t("approval.confirmPageLead")}</p>
-          <SignFacts documentTitle={doc.title} version={name} contentHash={version.contentHash} parties={parties} />
+          <SignFacts documentTitle={doc.title} version={name} contentHash={version.contentHash} translations={translations} parties={parties} />
           <Form method="post" action={`${docPath}/approval`} className="inline-form">
             <input type="hidden" name="intent" value="sign" />
             <input type="hidden" name="versionId" value={version.id} />

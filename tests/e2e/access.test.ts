@@ -3,7 +3,7 @@ import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_PASSWORD, demoEmail, loadDemoWorld } from "@twinning/demo-world";
 import type { RunningApp } from "../../server/app";
 import { logInCookie, startTestApp } from "../helpers/app";
-import { backToDraft, sendAndApprove } from "../helpers/approval";
+import { backToDraft, sendAndApprove, setAsideDemoTranslations } from "../helpers/approval";
 import { expectAccessible, launchBrowser } from "../helpers/browser";
 import { LIVE_WAIT_MS, reportLatency } from "../helpers/latency";
 
@@ -88,6 +88,7 @@ describe("access changes reach open pages", () => {
   beforeAll(async () => {
     [app, browser] = await Promise.all([startTestApp({ COLLAB_DERIVE_DEBOUNCE_MS: "200" }), launchBrowser()]);
     await loadDemoWorld(app.db.owner);
+    await setAsideDemoTranslations(app.db.owner);
     for (const slug of ["bycirklen", "ballerup-kommune"]) cookie[slug] = await logInCookie(app.url, demoEmail(slug), DEMO_PASSWORD);
     const [agreement] = await app.db.owner`select id, space_id from documents where type = 'agreement'`;
     spaceId = agreement.spaceId;

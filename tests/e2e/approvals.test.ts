@@ -4,7 +4,7 @@ import { loadDemoWorld } from "@twinning/demo-world";
 import { resources } from "@twinning/i18n";
 import type { RunningApp } from "../../server/app";
 import { startTestApp } from "../helpers/app";
-import { backToDraft } from "../helpers/approval";
+import { backToDraft, setAsideDemoTranslations } from "../helpers/approval";
 import { expectAccessible, launchBrowser, openAsDemoUser } from "../helpers/browser";
 
 const EDITABLE = '.document-body[contenteditable="true"]';
@@ -33,6 +33,7 @@ describe("approval and signing in the browser", () => {
   beforeAll(async () => {
     app = await startTestApp({ COLLAB_DERIVE_DEBOUNCE_MS: "100" });
     await loadDemoWorld(app.db.owner);
+    await setAsideDemoTranslations(app.db.owner);
     browser = await launchBrowser();
     const [doc] = await app.db.owner`select id, space_id from documents where template = 'samarbejdsaftale-bycirklen-wuxi-2016-2019'`;
     docUrl = `${app.url}/s/${doc.spaceId}/docs/${doc.id}`;

@@ -5,7 +5,7 @@ import { DEMO_PASSWORD, demoEmail, loadDemoWorld } from "@twinning/demo-world";
 import { resources } from "@twinning/i18n";
 import type { RunningApp } from "../../server/app";
 import { logInCookie, startTestApp } from "../helpers/app";
-import { formPoster, saveVersion, type Post } from "../helpers/approval";
+import { formPoster, saveVersion, type Post, setAsideDemoTranslations } from "../helpers/approval";
 import { expectAccessible, launchBrowser, openAsDemoUser } from "../helpers/browser";
 
 const SHOTS = process.env.TWINNING_SHOTS;
@@ -36,6 +36,7 @@ describe("the home in the browser", () => {
   beforeAll(async () => {
     [app, browser] = await Promise.all([startTestApp(), launchBrowser()]);
     await loadDemoWorld(app.db.owner);
+    await setAsideDemoTranslations(app.db.owner);
     for (const slug of ["bycirklen", "ballerup-kommune", "wuxi-foreign-affairs-office", "kobenhavns-kommune"]) {
       cookie[slug] = await logInCookie(app.url, demoEmail(slug), DEMO_PASSWORD);
       [{ id: tenant[slug] }] = await app.db.owner`select id from tenants where slug = ${slug}`;

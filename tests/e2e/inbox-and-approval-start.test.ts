@@ -6,7 +6,7 @@ import { jsonToYUpdate, templateContent } from "@twinning/editor";
 import { resources } from "@twinning/i18n";
 import type { RunningApp } from "../../server/app";
 import { logInCookie, startTestApp } from "../helpers/app";
-import { formPoster, saveVersion } from "../helpers/approval";
+import { formPoster, saveVersion, setAsideDemoTranslations } from "../helpers/approval";
 import { expectAccessible, launchBrowser, openAsDemoUser } from "../helpers/browser";
 
 const da = resources.da.translation;
@@ -29,6 +29,7 @@ describe("the header's inbox count everywhere, and where the approval flow shows
   beforeAll(async () => {
     app = await startTestApp();
     await loadDemoWorld(app.db.owner);
+    await setAsideDemoTranslations(app.db.owner);
     browser = await launchBrowser();
     cookie.bycirklen = await logInCookie(app.url, demoEmail("bycirklen"), DEMO_PASSWORD);
     const [doc] = await app.db.owner`select id, space_id from documents where template = 'samarbejdsaftale-bycirklen-wuxi-2016-2019'`;

@@ -4,12 +4,14 @@ import { loadDemoWorld } from "@twinning/demo-world";
 import { resources } from "@twinning/i18n";
 import type { RunningApp } from "../../server/app";
 import { startTestApp } from "../helpers/app";
+import { backToDraft } from "../helpers/approval";
 import { expectAccessible, launchBrowser, openAsDemoUser } from "../helpers/browser";
 import { LIVE_WAIT_MS, reportLatency } from "../helpers/latency";
 
 const SHOTS = process.env.TWINNING_SHOTS;
 const zh = resources["zh-CN"].translation;
 const da = resources.da.translation;
+const fill = (text: string, values: Record<string, string | number>) => text.replace(/\{\{(\w+)\}\}/g, (_, k: string) => String(values[k] ?? ""));
 
 /**
  * Linked translations in the browser (issue 15): Wuxi (Chinese UI) opens the renewal agreement's
@@ -17,6 +19,8 @@ const da = resources.da.translation;
  * cooperation) is marked and Wuxi marks it reviewed. Ballerup (Danish UI) edits a Danish paragraph in
  * the source; Wuxi sees the matching Chinese block marked to review (the time printed) and clears it.
  * The panes scroll together block by block; axe finds nothing; 360 and 1440 px without sideways scroll.
+ * Then Bycirklen (the host) sends the agreement for approval: refused, naming Chinese, while a block is
+ * to review; sent once Wuxi has reviewed it; approved and signed, the banner lists both texts' hashes.
  */
 describe("linked translations in the browser", () => {
   let app: RunningApp;
@@ -25,6 +29,7 @@ describe("linked translations in the browser", () => {
   let sideUrl: string;
   let wuxi: Page;
   let ballerup: Page;
+  let ids: { sourceId: string; documentId: string };
 
   beforeAll(async () => {
     app = await startTestApp({ COLLAB_DERIVE_DEBOUNCE_MS: "100" });
@@ -33,6 +38,7 @@ describe("linked translations in the browser", () => {
     const [pair] = await app.db.owner`
       select t.document_id, t.source_id, t.space_id from document_translations t join documents d on d.id = t.source_id
       where d.template = 'samarbejdsaftale-bycirklen-wuxi-2016-2019'`;
+    ids = { sourceId: pair.sourceId, documentId: pair.documentId };
     sourceUrl = `${app.url}/s/${pair.spaceId}/docs/${pair.sourceId}`;
     sideUrl = `${app.url}/s/${pair.spaceId}/docs/${pair.documentId}/side-by-side`;
     wuxi = await openAsDemoUser(browser, app.url, "wuxi-foreign-affairs-office", sideUrl, { locale: "zh-CN" });
@@ -105,4 +111,93 @@ describe("linked translations in the browser", () => {
       expect(await wuxi.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), `at ${width}`).toBe(true);
     }
   });
+
+  it("sending for approval is refused while a Chinese block is to review, allowed after; signed, the banner lists both hashes", async () => {
+    // A retry starts from a draft with no rounds, as the first attempt did.
+    if (await backToDraft(app.db.owner, ids.sourceId)) {
+      await app.db.owner`update documents set status = 'draft' where id = ${ids.documentId}`;
+      for (const page of [wuxi, ballerup]) await page.reload();
+    }
+    await wuxi.setViewportSize({ width: 1440, height: 900 });
+    // Ballerup edits the parties: their Chinese block is to review again.
+    await ballerup.locator('.document-body [data-block-id="b4"] li').first().click();
+    await ballerup.keyboard.press("End");
+    await ballerup.keyboard.type(" (og skolerne)");
+    await expect.poll(() => ballerup.locator(".save-status").getAttribute("data-state")).toBe("saved");
+    await expect.poll(() => marked().getAttribute("data-block-id"), { timeout: LIVE_WAIT_MS }).toBe("b4");
+
+    // The host saves a version and sends it to Bycirklen and Wuxi: refused, with the reason.
+    const host = await openAsDemoUser(browser, app.url, "bycirklen", `${sourceUrl}/history`);
+    await host.getByLabel(da.versions.name).fill("Til godkendelse");
+    await host.getByRole("button", { name: da.versions.save }).click();
+    await host.getByText(fill(da.versions.saved, { name: "Til godkendelse" })).waitFor();
+    await host.goto(sourceUrl);
+    await host.getByRole("button", { name: da.document.panels.approval, exact: true }).click();
+    const panel = host.locator(".approval-panel");
+    await panel.waitFor();
+    for (const box of await panel.getByRole("checkbox").all()) {
+      const name = await host.locator(`label[for="${await box.getAttribute("id")}"]`).innerText();
+      if (name.startsWith("Bycirklen") || name === "Wuxi Foreign Affairs Office") await box.check();
+      else await box.uncheck();
+    }
+    await host.getByRole("button", { name: da.approval.sendButton }).click();
+    const reason = fill(da.approval.errors.translationStale, { language: da.languages["zh-CN"], count: 1 });
+    await panel.getByRole("alert").getByText(reason).waitFor();
+    expect(await app.db.owner`select id from approval_rounds where document_id = ${ids.sourceId} and ended_at is null`).toEqual([]);
+    await expectAccessible(host, "sending refused: a translation to review");
+    for (const width of [360, 1440]) {
+      await host.setViewportSize({ width, height: 900 });
+      if (SHOTS) await host.screenshot({ path: `${SHOTS}/approval-translation-stale-${width}.png` });
+      expect(await host.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), `at ${width}`).toBe(true);
+    }
+
+    // Wuxi reviews the block; the host sends again, and it goes.
+    await review().getByRole("button", { name: zh.translations.markReviewed }).click();
+    await expect.poll(() => marked().count()).toBe(0);
+    await host.getByRole("button", { name: da.approval.sendButton }).click();
+    await host.getByText(da.approval.done.requestApproval).waitFor();
+
+    // Both approve; the host signs.
+    await panel.getByRole("button", { name: fill(da.approval.approve, { tenant: "Bycirklen" }) }).click();
+    await host.getByText(da.approval.done.approve).waitFor();
+    const wuxiSource = await wuxi.context().newPage();
+    await wuxiSource.goto(sourceUrl);
+    await wuxiSource.getByRole("button", { name: zh.document.panels.approval, exact: true }).click();
+    await wuxiSource.getByRole("button", { name: fill(zh.approval.approve, { tenant: "Wuxi Foreign Affairs Office" }) }).click();
+    await wuxiSource.getByText(zh.approval.done.approve).waitFor();
+    await host.reload();
+    const toggle = host.getByRole("button", { name: da.document.panels.approval, exact: true });
+    if ((await toggle.getAttribute("aria-expanded")) !== "true") await toggle.click();
+    await host.getByRole("button", { name: da.approval.sign }).click();
+    const dialog = host.getByRole("dialog");
+    await dialog.waitFor();
+    const [{ title }] = await app.db.owner`select title from documents where id = ${ids.sourceId}`;
+    const signing = host.waitForResponse((r) => r.url().includes("/approval") && r.request().method() === "POST");
+    await dialog.getByRole("button", { name: fill(da.approval.confirmSign, { title }) }).click();
+    expect((await signing).status()).toBe(200);
+
+    // The banner, on the source's page and on the translation's, names both texts' hashes.
+    const [signed] = await app.db.owner`
+      select r.content_hash as source_hash, a.content_hash as translation_hash from approval_rounds r
+      join approval_translations a on a.round_id = r.id where r.document_id = ${ids.sourceId} and r.signed_at is not null`;
+    const banner = host.locator(".signed-banner");
+    await banner.waitFor();
+    const text = await banner.innerText();
+    expect(text).toContain(signed.sourceHash);
+    expect(text).toContain(signed.translationHash);
+    await expectAccessible(host, "signed banner with the translation's hash");
+    await wuxiSource.goto(`${sourceUrl.replace(ids.sourceId, ids.documentId)}`);
+    await wuxiSource.locator(".signed-banner").waitFor();
+    expect(await wuxiSource.locator(".signed-banner").innerText()).toContain(signed.translationHash);
+    await expectAccessible(wuxiSource, "the signed translation, in Chinese");
+    for (const width of [360, 1440]) {
+      await host.setViewportSize({ width, height: 900 });
+      await wuxiSource.setViewportSize({ width, height: 900 });
+      if (SHOTS) {
+        await host.screenshot({ path: `${SHOTS}/signed-with-translation-${width}.png` });
+        await wuxiSource.screenshot({ path: `${SHOTS}/signed-translation-wuxi-${width}.png` });
+      }
+      expect(await host.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), `at ${width}`).toBe(true);
+    }
+  }, 120_000);
 });

@@ -73,3 +73,12 @@ export async function backToDraft(owner: Sql, documentId: string): Promise<boole
   await owner`update documents set status = 'draft' where id = ${documentId}`;
   return true;
 }
+
+/**
+ * Archives the demo world's translations, for tests of approving a document in one language: the demo
+ * renewal agreement's Chinese translation is stale on purpose (issue 15), and a stale translation
+ * blocks sending its source for approval (tests/integration/translation-approval.test.ts covers that).
+ */
+export async function setAsideDemoTranslations(owner: Sql): Promise<void> {
+  await owner`update documents set archived_at = now() where id in (select document_id from document_translations)`;
+}

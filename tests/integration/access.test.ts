@@ -5,7 +5,7 @@ import { createSql } from "@twinning/db";
 import { DEMO_PASSWORD, demoEmail, loadDemoWorld } from "@twinning/demo-world";
 import type { RunningApp } from "../../server/app";
 import { logInCookie, startAppOn } from "../helpers/app";
-import { sendAndApprove } from "../helpers/approval";
+import { sendAndApprove, setAsideDemoTranslations } from "../helpers/approval";
 import { freshDatabase } from "../helpers/db";
 import { openSocket, openStream, type LiveSocket, type LiveStream } from "../helpers/live";
 import { LIVE_WAIT_MS, reportLatency } from "../helpers/latency";
@@ -61,6 +61,7 @@ describe("access watcher", () => {
     // One user holds 400 streams and 80 sockets below, to show what a change costs with that many open.
     app = await startAppOn(dbUrl, { COLLAB_UNLOAD_GRACE_MS: "200", MAX_STREAMS_PER_USER: "1000", MAX_SOCKETS_PER_USER: "200" }, log);
     await loadDemoWorld(app.db.owner);
+    await setAsideDemoTranslations(app.db.owner);
     for (const slug of ["bycirklen", "ballerup-kommune", "region-hovedstaden", "wuxi-foreign-affairs-office"]) {
       cookie[slug] = await logInCookie(app.url, demoEmail(slug), DEMO_PASSWORD);
     }

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { DEMO_PASSWORD, demoEmail, loadDemoWorld } from "@twinning/demo-world";
 import type { RunningApp } from "../../server/app";
 import { logInCookie, startAppOn } from "../helpers/app";
-import { saveVersion, type Post } from "../helpers/approval";
+import { saveVersion, type Post, setAsideDemoTranslations } from "../helpers/approval";
 import { freshDatabase } from "../helpers/db";
 import { openSocket } from "../helpers/live";
 import { LIVE_WAIT_MS, reportLatency } from "../helpers/latency";
@@ -60,6 +60,7 @@ describe("approval and signing", () => {
     const { url } = await freshDatabase();
     app = await startAppOn(url, { COLLAB_DERIVE_DEBOUNCE_MS: "100", COLLAB_UNLOAD_GRACE_MS: "200" });
     await loadDemoWorld(app.db.owner);
+    await setAsideDemoTranslations(app.db.owner);
     for (const slug of USERS) {
       cookie[slug] = await logInCookie(app.url, demoEmail(slug), DEMO_PASSWORD);
       [{ id: tenant[slug] }] = await app.db.owner`select id from tenants where slug = ${slug}`;
@@ -123,8 +124,8 @@ describe("approval and signing", () => {
     await editor.synced;
     editor.type("Afsnit om kultur og fritid tilføjet.");
     await expect.poll(() => page("bycirklen"), { timeout: 3_000 }).toContain("så godkendelserne gælder ikke længere");
-    await refusedUnchanged("frederikssund-kommune", { intent: "approve", versionId: v1, tenantId: tenant["frederikssund-kommune"] }, "Teksten er ændret, efter denne version blev sendt");
-    await refusedUnchanged("wuxi-foreign-affairs-office", { intent: "approve", versionId: v1, tenantId: tenant["wuxi-foreign-affairs-office"] }, "该版本提交后文本已被修改");
+    await refusedUnchanged("frederikssund-kommune", { intent: "approve", versionId: v1, tenantId: tenant["frederikssund-kommune"] }, "Teksten eller en oversættelse, der blev sendt med, er ændret, efter denne version blev sendt");
+    await refusedUnchanged("wuxi-foreign-affairs-office", { intent: "approve", versionId: v1, tenantId: tenant["wuxi-foreign-affairs-office"] }, "文本或随附的译文已被修改");
 
     // A new version; all four approve; a partner editor still cannot sign; the host signs.
     const v2 = await saveVersion(post, app.db.owner, "bycirklen", docPath, "Endelig aftaletekst");

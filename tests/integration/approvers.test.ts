@@ -4,7 +4,7 @@ import { asUser, insertUser } from "@twinning/db";
 import { DEMO_PASSWORD, demoEmail, loadDemoWorld } from "@twinning/demo-world";
 import type { RunningApp } from "../../server/app";
 import { logInCookie, startAppOn } from "../helpers/app";
-import { formPoster, saveVersion } from "../helpers/approval";
+import { formPoster, saveVersion, setAsideDemoTranslations } from "../helpers/approval";
 import { freshDatabase } from "../helpers/db";
 
 /**
@@ -48,6 +48,7 @@ describe("named approvers", () => {
     const { url } = await freshDatabase();
     app = await startAppOn(url);
     await loadDemoWorld(app.db.owner);
+    await setAsideDemoTranslations(app.db.owner);
     [{ id: ballerup }] = await app.db.owner`select id from tenants where slug = 'ballerup-kommune'`;
     [{ id: egedal }] = await app.db.owner`select id from tenants where slug = 'egedal-kommune'`;
     // Two more people of Ballerup: the secretariat (a member) and a viewer.

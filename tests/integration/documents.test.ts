@@ -7,7 +7,7 @@ import { deriveFromYDoc } from "@twinning/editor";
 import { extraMessagesParams, readAccessMessage } from "@twinning/collab";
 import type { RunningApp } from "../../server/app";
 import { logInCookie, startAppOn } from "../helpers/app";
-import { signThroughApproval, type Post } from "../helpers/approval";
+import { signThroughApproval, type Post, setAsideDemoTranslations } from "../helpers/approval";
 import { freshDatabase } from "../helpers/db";
 import { LIVE_WAIT_MS, reportLatency } from "../helpers/latency";
 
@@ -49,6 +49,7 @@ describe("documents", () => {
     ({ url: dbUrl } = await freshDatabase());
     app = await startAppOn(dbUrl, { COLLAB_DERIVE_DEBOUNCE_MS: "100", COLLAB_UNLOAD_GRACE_MS: "200" });
     await loadDemoWorld(app.db.owner);
+    await setAsideDemoTranslations(app.db.owner);
     for (const slug of ["bycirklen", "ballerup-kommune", "region-hovedstaden", "kobenhavns-kommune", "wuxi-foreign-affairs-office"]) {
       cookie[slug] = await logInCookie(app.url, demoEmail(slug), DEMO_PASSWORD);
     }
@@ -137,7 +138,7 @@ describe("documents", () => {
   });
 
   it("signing a document turns open editors read-only on the server, in place", async () => {
-    const [{ id: documentId }] = await app.db.owner`select id from documents where type = 'agreement'`;
+    const [{ id: documentId }] = await app.db.owner`select id from documents where type = 'agreement' and archived_at is null`;
     const docPath = `/s/${spaceId}/docs/${documentId}`;
     const editor = connect(app, documentId, "ballerup-kommune");
     const access: { readOnly: boolean; reason: string }[] = [];

@@ -4,7 +4,7 @@ import { asUser, createCard, endPartnership, invitePartner } from "@twinning/db"
 import { DEMO_PASSWORD, demoEmail, loadDemoWorld } from "@twinning/demo-world";
 import type { RunningApp } from "../../server/app";
 import { logInCookie, startTestApp } from "../helpers/app";
-import { formPoster, saveVersion, type Post } from "../helpers/approval";
+import { formPoster, saveVersion, type Post, setAsideDemoTranslations } from "../helpers/approval";
 
 /** Text as React writes it into server HTML. */
 const html = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#x27;");
@@ -58,6 +58,7 @@ describe("home and space dashboard", () => {
   beforeAll(async () => {
     app = await startTestApp();
     await loadDemoWorld(app.db.owner);
+    await setAsideDemoTranslations(app.db.owner);
     for (const slug of USERS) {
       cookie[slug] = await logInCookie(app.url, demoEmail(slug), DEMO_PASSWORD);
       [{ id: userId[slug] }] = await app.db.owner`select id from users where email = ${demoEmail(slug)}`;

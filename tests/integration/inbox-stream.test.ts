@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { DEMO_PASSWORD, demoEmail, loadDemoWorld } from "@twinning/demo-world";
 import type { RunningApp } from "../../server/app";
 import { logInCookie, startAppOn } from "../helpers/app";
-import { formPoster, saveVersion } from "../helpers/approval";
+import { formPoster, saveVersion, setAsideDemoTranslations } from "../helpers/approval";
 import { freshDatabase } from "../helpers/db";
 import { openEventStream, openStream, type LiveStream } from "../helpers/live";
 
@@ -24,6 +24,7 @@ describe("the inbox count's own stream", () => {
     const { url } = await freshDatabase();
     app = await startAppOn(url);
     await loadDemoWorld(app.db.owner);
+    await setAsideDemoTranslations(app.db.owner);
     for (const slug of ["bycirklen", "egedal-kommune", "ballerup-kommune", "kobenhavns-kommune"]) cookie[slug] = await logInCookie(app.url, demoEmail(slug), DEMO_PASSWORD);
     const [doc] = await app.db.owner`select id, space_id from documents where template = 'samarbejdsaftale-bycirklen-wuxi-2016-2019'`;
     docPath = `/s/${doc.spaceId}/docs/${doc.id}`;

@@ -4,7 +4,7 @@ import { cardsOf, columnsOf } from "@twinning/db";
 import { DEMO_PASSWORD, demoEmail, loadDemoWorld } from "@twinning/demo-world";
 import type { RunningApp } from "../../server/app";
 import { logInCookie, startAppOn } from "../helpers/app";
-import { formPoster, saveVersion } from "../helpers/approval";
+import { formPoster, saveVersion, setAsideDemoTranslations } from "../helpers/approval";
 import { freshDatabase } from "../helpers/db";
 import { openEventStream, openSocket, openStream, type LiveSocket, type LiveStream } from "../helpers/live";
 import { LIVE_WAIT_MS, reportLatency } from "../helpers/latency";
@@ -62,6 +62,7 @@ describe("several instances: board events and access changes cross", () => {
     a = await startAppOn(url, { COLLAB_UNLOAD_GRACE_MS: "300" });
     b = await startAppOn(url, { COLLAB_UNLOAD_GRACE_MS: "300" }, pino({ level: "debug" }, { write: (line: string) => void linesOfB.push(JSON.parse(line)) }));
     await loadDemoWorld(a.db.owner);
+    await setAsideDemoTranslations(a.db.owner);
     for (const slug of ["bycirklen", "ballerup-kommune", "egedal-kommune", "wuxi-foreign-affairs-office"])
       cookie[slug] = await logInCookie(a.url, demoEmail(slug), DEMO_PASSWORD);
     [{ id: spaceId }] = await a.db.owner`select id from spaces where title = 'Bycirklen–Wuxi samarbejdsaftale 2016–2019'`;

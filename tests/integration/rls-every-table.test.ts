@@ -82,6 +82,9 @@ async function seedWorld(sql: Sql, name: string): Promise<World> {
   await sql`insert into document_translations (document_id, source_id, space_id, created_by) values (${translation}, ${doc}, ${space}, ${userId})`;
   await sql`insert into document_blocks (document_id, space_id, block_id, position, text, hash) values (${doc}, ${space}, 'b1', 0, 'tekst', 'h')`;
   await sql`insert into translation_reviews (document_id, space_id, block_id, source_hash, source_text, reviewed_by) values (${translation}, ${space}, 'b1', 'h', 'tekst', ${member})`;
+  const translationVersion = await one(sql`insert into document_versions (document_id, space_id, name, kind, state, content, content_hash, created_by)
+    values (${translation}, ${space}, 'v1', 'named', '\\x00'::bytea, '{"type":"doc"}', ${"0".repeat(64)}, ${member}) returning id`);
+  await sql`insert into approval_translations (round_id, space_id, document_id, version_id, content_hash) values (${round}, ${space}, ${translation}, ${translationVersion}, ${"0".repeat(64)})`;
   await sql`insert into rate_limits (key, points, expire) values (${`${name}-throttle`}, 1, ${Date.now() + 3_600_000})`;
   ids.push(`${name}-throttle`);
   return { userId, ids };

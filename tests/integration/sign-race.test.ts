@@ -5,7 +5,7 @@ import { DEMO_PASSWORD, demoEmail, loadDemoWorld } from "@twinning/demo-world";
 import { versionContent } from "@twinning/editor/versions";
 import type { RunningApp } from "../../server/app";
 import { logInCookie, startAppOn } from "../helpers/app";
-import { formPoster, sendAndApprove } from "../helpers/approval";
+import { formPoster, sendAndApprove, setAsideDemoTranslations } from "../helpers/approval";
 import { freshDatabase } from "../helpers/db";
 import { openSocket } from "../helpers/live";
 
@@ -48,6 +48,7 @@ describe("signing while an editor types", () => {
     const { url } = await freshDatabase();
     app = await startAppOn(url, { COLLAB_DERIVE_DEBOUNCE_MS: "100", COLLAB_UNLOAD_GRACE_MS: "200" });
     await loadDemoWorld(app.db.owner);
+    await setAsideDemoTranslations(app.db.owner);
     for (const slug of ["bycirklen", "ballerup-kommune", "egedal-kommune"]) cookie[slug] = await logInCookie(app.url, demoEmail(slug), DEMO_PASSWORD);
     const [doc] = await app.db.owner`select id, space_id from documents where template = 'samarbejdsaftale-bycirklen-wuxi-2016-2019'`;
     docId = doc.id;
@@ -110,7 +111,7 @@ describe("signing while an editor types", () => {
     await expect.poll(storedRows, { timeout: 5_000, interval: 10 }).toBeGreaterThan(rowsBefore);
     const res = await post("bycirklen", `${docPath}/approval`, { intent: "sign", versionId });
     expect(res.status).toBe(403);
-    expect(await res.text()).toContain("Teksten er ændret, efter denne version blev sendt");
+    expect(await res.text()).toContain("Teksten eller en oversættelse, der blev sendt med, er ændret, efter denne version blev sendt");
     expect((await app.db.owner`select status from documents where id = ${docId}`)[0].status).not.toBe("signed");
     editor.destroy();
   });

@@ -18,7 +18,7 @@ import { DEMO_PASSWORD, demoEmail, loadDemoWorld } from "@twinning/demo-world";
 import type { WebhookEvent } from "@twinning/domain";
 import type { RunningApp } from "../../server/app";
 import { logInCookie, startAppOn, startTestApp } from "../helpers/app";
-import { formPoster, signThroughApproval } from "../helpers/approval";
+import { formPoster, signThroughApproval, setAsideDemoTranslations } from "../helpers/approval";
 import { freshDatabase } from "../helpers/db";
 import { startReceiver, type Answer, type Receiver } from "../helpers/webhook-receiver";
 
@@ -54,6 +54,7 @@ describe("webhooks", () => {
       WEBHOOK_TIMEOUT_MS: String(TIMEOUT_MS),
     });
     await loadDemoWorld(app.db.owner);
+    await setAsideDemoTranslations(app.db.owner);
     receiver = await startReceiver();
     for (const slug of ["bycirklen", "ballerup-kommune"]) cookie[slug] = await logInCookie(app.url, demoEmail(slug), DEMO_PASSWORD);
     [{ id: hostId }] = await app.db.owner<{ id: string }[]>`select id from users where email = ${demoEmail("bycirklen")}`;

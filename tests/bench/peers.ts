@@ -39,7 +39,7 @@ import { WebsocketProvider } from "y-websocket";
 import * as Y from "yjs";
 import { HocuspocusProvider } from "@hocuspocus/provider";
 import { isDocumentUpdateFrame, readSavedMessage } from "../../packages/collab/src/index";
-import { freePort } from "../helpers/process";
+import { exited, freePort, startServerProcess } from "../helpers/process";
 
 type ServerName = "twinning" | "hocuspocus" | "reference";
 const SERVERS: ServerName[] = ["twinning", "hocuspocus", "reference"];
@@ -490,6 +490,8 @@ function key(client: Client, room: string, meter: Meter, others: number): void {
 
 interface Figures {
   idleRss?: number;
+  /** Twinning only: the resident memory of `npm start`'s own process (the server's bundle, demo data loaded), idle after start. */
+  startRss?: number;
   w1?: Phase;
   w2?: Phase & {
     connectTotalMs: number;
@@ -545,12 +547,35 @@ async function main(): Promise<void> {
   process.exit(0);
 }
 
+/**
+ * `npm start`'s process (the server's bundle under plain Node; the bench's own server child runs the
+ * sources through tsx, whose loader thread holds about 100 MB more), on its own embedded PostgreSQL with
+ * the demo world, idle a few seconds after its first page.
+ */
+async function startRss(): Promise<number> {
+  const dataDir = mkdtempSync(join(tmpdir(), "twinning-bench-start-"));
+  const server = await startServerProcess({ DATA_DIR: dataDir, LOG_LEVEL: "silent" });
+  try {
+    await (await fetch(`${server.url}/login`)).text();
+    await sleep(3000);
+    return rssOf(server.child.pid!);
+  } finally {
+    server.child.kill("SIGTERM");
+    await exited(server.child);
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
 async function measureServer(name: ServerName, server: ServerProcess, figures: Figures): Promise<void> {
   const started = await server.ask<Started>({ cmd: "start" });
   await sleep(3000);
   await server.ask({ cmd: "read" }); // a GC first
   figures.idleRss = rssOf(started.pid);
   console.log(`idle RSS ${mib(figures.idleRss)} MiB`);
+  if (name === "twinning") {
+    figures.startRss = await startRss();
+    console.log(`idle RSS as npm start runs it ${mib(figures.startRss)} MiB`);
+  }
   const setup = await server.ask<Setup>({ cmd: "setup", users: Math.max(SIZES.editors, SIZES.clients) + 1, docs: SIZES.docs });
 
   // 1. Many editors in one document.
@@ -719,6 +744,7 @@ function printTable(results: Map<ServerName, Figures>): void {
   const f = (n: number | undefined, digits = 1) => (n === undefined || Number.isNaN(n) ? "—" : n.toFixed(digits));
   const rows: [string, (x: Figures, name: ServerName) => string][] = [
     ["idle RSS (MiB, server process)", (x) => f(x.idleRss && x.idleRss / 1048576, 0)],
+    ["idle RSS as `npm start` runs it (MiB; the bundle without a TypeScript loader, demo data loaded)", (x) => f(x.startRss && x.startRss / 1048576, 0)],
     [
       `W1: ${SIZES.editors} editors × ${SIZES.editorRate}/s, 1 doc — keystroke→remote p50 / p95 / p99 (ms)`,
       (x) => (x.w1 ? `${f(x.w1.p50)} / ${f(x.w1.p95)} / ${f(x.w1.p99)}` : "—"),

@@ -11,7 +11,7 @@ import {
   findTenantById,
   loadActor,
   loadSpaceFacts,
-  lockDocumentsForAppend,
+  appendUpdatesUnlessLocked,
   recordEdit,
   saveAutoVersion,
   saveDerived,
@@ -37,7 +37,7 @@ class EditorTrackingPersistence extends PgPersistence {
     private readonly logger: Logger,
   ) {
     // The sign lock: each append checks, under a lock on the documents' rows, that they are neither signed nor archived.
-    super(db, { log: logger, refusedWrites: (tx, documentIds) => lockDocumentsForAppend(tx, documentIds) });
+    super(db, { log: logger, appendRows: (sql, rows) => appendUpdatesUnlessLocked(sql, rows) });
   }
 
   // At most one write a minute per document and editor: the list shows "last edited", not every keystroke.

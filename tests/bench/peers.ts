@@ -295,7 +295,9 @@ class ServerProcess {
     });
   }
   static async fork(name: ServerName): Promise<ServerProcess> {
-    const child = fork(fileURLToPath(import.meta.url), ["--server", name], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+    // BENCH_PROFILE=<dir>: each server writes a CPU profile there (open it in Chrome's DevTools).
+    const profile = process.env.BENCH_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
+    const child = fork(fileURLToPath(import.meta.url), ["--server", name], { stdio: ["ignore", "inherit", "inherit", "ipc"], execArgv: [...process.execArgv, ...profile] });
     await new Promise<void>((resolve, reject) => {
       child.once("message", () => resolve());
       child.once("exit", (code) => reject(new Error(`${name} exited (${code})`)));

@@ -14,12 +14,13 @@ export interface PgPersistenceOptions {
    */
   beforeDeleteCompacted?: (documentId: string) => void | Promise<void>;
   /**
-   * Which of the documents may no longer be written, and why, asked inside the append's transaction
-   * before its rows are inserted (the app locks the documents' rows there, so a document signed or
-   * archived meanwhile is seen as such, and signing waits for appends in flight). Their rows are not
-   * stored: their `append` rejects with {@link WriteRefused}. Without it every row is stored.
+   * Appends the rows instead of a plain insert, returning per row its seq or why its document may no
+   * longer be written (the app's sign lock: one statement that share-locks the documents' rows, so a
+   * document signed or archived meanwhile is seen as such, and signing waits for appends in flight).
+   * Refused rows are not stored: their `append` rejects with {@link WriteRefused}. Without it every row
+   * is stored.
    */
-  refusedWrites?: (tx: Sql, documentIds: string[]) => Promise<Map<string, ReadOnlyReason>>;
+  appendRows?: (sql: Sql, rows: LogRow[]) => Promise<(number | ReadOnlyReason)[]>;
 }
 
 
@@ -35,7 +36,7 @@ const COMPACTION_LOCK_CLASS = 72_616;
 // postgres.js sends one parameter per column; stay well below PostgreSQL's 65,535.
 const MAX_ROWS_PER_INSERT = 1_000;
 
-interface LogRow {
+export interface LogRow {
   documentId: string;
   update: Uint8Array;
   userId: string;
@@ -124,15 +125,7 @@ export class PgPersistence implements CollabPersistence {
 
   /** Each row's seq, or why its document may no longer be written (then it was not stored). */
   private async insert(rows: LogRow[]): Promise<(number | ReadOnlyReason)[]> {
-    const check = this.options.refusedWrites;
-    if (!check) return this.insertRows(this.sql, rows);
-    return this.sql.begin(async (tx) => {
-      const refused = await check(tx as unknown as Sql, [...new Set(rows.map((r) => r.documentId))]);
-      const kept = rows.filter((r) => !refused.has(r.documentId));
-      const seqs = kept.length ? await this.insertRows(tx as unknown as Sql, kept) : [];
-      let next = 0;
-      return rows.map((r) => refused.get(r.documentId) ?? seqs[next++]);
-    });
+    return this.options.appendRows ? this.options.appendRows(this.sql, rows) : this.insertRows(this.sql, rows);
   }
 
   private async insertRows(sql: Sql, rows: LogRow[]): Promise<number[]> {

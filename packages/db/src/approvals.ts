@@ -285,7 +285,7 @@ export async function signDocument(
 ): Promise<{ ok: true; contentHash: string } | { ok: false; error: ApprovalRefusal }> {
   const { doc } = input;
   // The sign lock, the signing side: the document's row, locked until commit. Appends to its log
-  // share-lock it (`lockDocumentsForAppend`), so they wait; those committed before are in the text
+  // share-lock it (`appendUpdatesUnlessLocked`), so they wait; those committed before are in the text
   // checked here, and those after see it signed and store nothing. What is signed is what is stored.
   // The round's translations are locked the same way (rows in id order, as appends lock them).
   const [locked] = await tx<{ id: string }[]>`select id from documents where id = ${doc.id} and space_id = ${doc.spaceId} for update`;
@@ -360,23 +360,43 @@ export async function amendDocument(tx: Queryable, input: { doc: DocumentRef; ac
   return true;
 }
 
+/** A row of a document's update log, as the collaboration server appends it. */
+export interface UpdateLogRow {
+  documentId: string;
+  update: Uint8Array;
+  userId: string;
+}
+
 /**
- * The sign lock, the collaboration side: of `documentIds`, those whose updates may no longer be
- * stored (signed or archived), with why — each row share-locked until the caller's transaction (the
- * append of their updates) commits. Signing (and archiving, or any change of the row) waits for
+ * The sign lock, the collaboration side: appends update-log rows in one statement (one round trip,
+ * one transaction), share-locking their documents' rows until it commits and storing only the rows of
+ * documents neither signed nor archived. Signing (and archiving, or any change of the row) waits for
  * appends in flight, and an append after it sees the document signed: no update is stored between the
- * signing commit and the sockets turning read-only.
+ * signing commit and the sockets turning read-only. Returns, per row in order, its seq or why its
+ * document refused it; a document that does not exist fails the statement, as its foreign key would.
  */
-export async function lockDocumentsForAppend(tx: Queryable, documentIds: readonly string[]): Promise<Map<string, "signed" | "archived">> {
-  const refused = new Map<string, "signed" | "archived">();
-  if (!documentIds.length) return refused;
-  const rows = await tx<{ id: string; status: DocumentStatus; archived: boolean }[]>`
-    select id, status, archived_at is not null as archived from documents where id = any(${[...documentIds]}::uuid[]) order by id for share`;
-  for (const row of rows) {
-    if (row.archived) refused.set(row.id, "archived");
-    else if (row.status === "signed") refused.set(row.id, "signed");
-  }
-  return refused;
+export async function appendUpdatesUnlessLocked(sql: Queryable, rows: readonly UpdateLogRow[]): Promise<(number | "signed" | "archived")[]> {
+  if (!rows.length) return [];
+  const ids = [...new Set(rows.map((r) => r.documentId))];
+  const values = rows.map((r, i) => [i, r.documentId, r.update, r.userId]);
+  const [result] = await sql<{ seqs: string[]; refused: Record<string, "signed" | "archived">; found: number }[]>`
+    with docs as (
+      select id, case when archived_at is not null then 'archived' when status = 'signed' then 'signed' end as refused
+      from documents where id = any(${ids}::uuid[]) order by id for share
+    ), inserted as (
+      insert into document_updates (document_id, update, user_id)
+      select v.document_id::uuid, v.update::bytea, v.user_id::text
+      from (values ${sql(values as never)}) as v (ord, document_id, update, user_id)
+      join docs d on d.id = v.document_id::uuid and d.refused is null
+      order by v.ord::int
+      returning seq
+    )
+    select (select coalesce(json_agg(seq::text order by seq), '[]'::json) from inserted) as seqs,
+           (select coalesce(json_object_agg(id, refused) filter (where refused is not null), '{}'::json) from docs) as refused,
+           (select count(*)::int from docs) as found`;
+  if (result.found !== ids.length) throw new Error(`update log: ${ids.length - result.found} of ${ids.length} documents not found`);
+  let next = 0;
+  return rows.map((r) => result.refused[r.documentId] ?? Number(result.seqs[next++]));
 }
 
 /** The tenants that may be asked: the host and the active partners, by name. */

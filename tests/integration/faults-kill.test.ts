@@ -181,7 +181,9 @@ describe("instances killed during editing", () => {
     300_000,
   );
 
-  it("SIGTERM stores everything the server received before it exits", async () => {
+  // Keys still on their way when the signal comes are stored too: the server reads each socket until the
+  // client answers its close (the client sends what it has before that answer).
+  it("SIGTERM stores everything the clients sent before they were told to go", async () => {
     const { url: databaseUrl, sql } = await freshDatabase();
     await loadDemoWorld(sql);
     const server = await startServerProcess({ DATABASE_URL: databaseUrl, DEMO: "off" });
@@ -193,9 +195,6 @@ describe("instances killed during editing", () => {
       await until(() => typists.every((t) => t.provider.synced), "synced");
       // A burst of keys, then SIGTERM at once: most of them are not yet acknowledged.
       for (let k = 0; k < 25; k++) for (const t of typists) t.key();
-      // Handed to the loopback socket, so the server has received them (the signal could otherwise
-      // overtake keys still in the client's own buffer, which the client would resend on reconnecting).
-      await until(() => typists.every((t) => (t.provider.ws?.bufferedAmount ?? 0) === 0), "keys sent");
       const unacknowledged = typists.reduce((sum, t) => sum + t.clock() - t.savedClock(), 0);
       const at = Date.now();
       server.child.kill("SIGTERM");

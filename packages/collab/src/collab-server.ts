@@ -35,6 +35,8 @@ export interface CollabStats {
   store: { unavailable: boolean; outages: number; retriedUpdates: number };
 }
 
+// How long shutdown waits for a client to answer its close (a stock client answers at once).
+const SHUTDOWN_DRAIN_MS = 2_000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
@@ -202,14 +204,17 @@ export class CollabServer {
     };
   }
 
-  /** Graceful shutdown: closes every connection, then stores, compacts and unloads every document. */
+  /**
+   * Graceful shutdown: closes every connection — storing what each client sent until it answered the
+   * close (at most `SHUTDOWN_DRAIN_MS`) — then stores, compacts and unloads every document.
+   */
   async destroy(): Promise<void> {
     this.destroyed = true;
     clearInterval(this.heartbeat);
     // The database away at shutdown: pending writes are retried a while, then given up (their
     // clients, told to go, still hold the edits and resend them to another instance).
     this.ctx.outage.stopRetryingAfter();
-    for (const c of [...this.connections]) c.close(CloseCodes.ShuttingDown);
+    await Promise.all([...this.connections].map((c) => c.drain(CloseCodes.ShuttingDown, SHUTDOWN_DRAIN_MS)));
     for (const timer of this.unloadTimers.values()) clearTimeout(timer);
     this.unloadTimers.clear();
     await Promise.allSettled(this.loading.values());

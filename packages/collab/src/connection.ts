@@ -140,6 +140,35 @@ export class Connection {
     this.finish();
   }
 
+  /**
+   * Graceful shutdown's close: sends the close frame but goes on handling what the client sent before
+   * it saw that frame — TCP keeps the order, so all of it arrives before the client's own close frame —
+   * until the closing handshake completes, or `timeoutMs` passes (then the socket is cut). Resolves
+   * once the connection is finished.
+   */
+  drain(close: CloseCode, timeoutMs: number): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    this.log.debug({ documentId: this.documentId, userId: this.identity.userId, code: close.code, reason: close.reason }, "collab: closing connection, reading what the client still sends");
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        if (!this.closed) this.finish();
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        this.ws.terminate();
+        done();
+      }, timeoutMs);
+      this.ws.once("close", done);
+      try {
+        this.ws.close(close.code, close.reason);
+      } catch {
+        this.ws.terminate();
+        done();
+      }
+    });
+  }
+
   /** Drops a peer that stopped answering pings, without a closing handshake. */
   terminate(): void {
     if (this.closed) return;

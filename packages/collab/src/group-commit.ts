@@ -14,8 +14,17 @@ interface Request<T, R> {
 }
 
 /**
- * Group commit: requests arriving while a write is in flight are written together by the next one,
- * so many documents typed in at once cost one statement per round trip, not one each. When a combined
+ * How often, at most, the appends of all documents commit: a write starts at once when none ran for
+ * this long, else it waits for the cadence and takes everything queued meanwhile. So under load the
+ * commits per second are bounded by the cadence, not by keystrokes (relaying does not wait for the
+ * commit, only "saved" does).
+ */
+export const COMMIT_CADENCE_MS = 10;
+
+/**
+ * Group commit: requests arriving while a write is in flight, or within the cadence of the last one,
+ * are written together by the next, so many documents typed in at once cost one statement per
+ * cadence, not one each. When a combined
  * write fails, each request is retried alone, so one bad request (say, of a deleted document) fails
  * only itself — unless the connection failed, which fails every request alike (each room retries).
  */
@@ -28,7 +37,10 @@ export class GroupCommit<T, R = number> {
     private readonly write: (items: T[]) => Promise<R[]>,
     private readonly maxItems: number,
     private readonly stallMs = WRITE_STALL_MS,
+    private readonly cadenceMs = COMMIT_CADENCE_MS,
   ) {}
+
+  private lastStart = Number.NEGATIVE_INFINITY;
 
   /** Writes `items` with whatever else is queued; resolves with their results, in order. */
   submit(items: T[]): Promise<R[]> {
@@ -42,6 +54,9 @@ export class GroupCommit<T, R = number> {
     this.flushing = true;
     try {
       while (this.queue.length > 0) {
+        const wait = this.lastStart + this.cadenceMs - performance.now();
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+        this.lastStart = performance.now();
         let count = 0;
         let take = 0;
         while (take < this.queue.length && (take === 0 || count + this.queue[take].items.length <= this.maxItems)) {

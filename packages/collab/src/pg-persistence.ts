@@ -1,6 +1,6 @@
 import type { Sql } from "@twinning/db";
 import * as Y from "yjs";
-import { GroupCommit } from "./group-commit";
+import { GroupCommit, WRITE_STALL_MS } from "./group-commit";
 import type { CollabLog } from "./options";
 import type { ReadOnlyReason } from "./access-message";
 import { WriteRefused, type CollabPersistence, type CompactionResult, type LogEntry, type StoredDocument } from "./persistence";
@@ -21,6 +21,8 @@ export interface PgPersistenceOptions {
    * is stored.
    */
   appendRows?: (sql: Sql, rows: LogRow[]) => Promise<(number | ReadOnlyReason)[]>;
+  /** At most one append statement per this many milliseconds, over all documents (`COMMIT_CADENCE_MS`). */
+  commitCadenceMs?: number;
 }
 
 
@@ -55,7 +57,7 @@ export class PgPersistence implements CollabPersistence {
     private readonly sql: Sql,
     private readonly options: PgPersistenceOptions = {},
   ) {
-    this.appends = new GroupCommit((rows) => this.insert(rows), MAX_ROWS_PER_INSERT);
+    this.appends = new GroupCommit((rows) => this.insert(rows), MAX_ROWS_PER_INSERT, WRITE_STALL_MS, options.commitCadenceMs);
   }
 
   /** Snapshot first, then every remaining log row in seq order. */

@@ -17,7 +17,9 @@ import { openSocket } from "../helpers/live";
  * signing holds that row from before it reads the text. To make the window wide and certain, the test
  * holds the round's row so the signing transaction stops halfway (after checking the text, before
  * committing) while the editor streams updates. Without the lock those updates are stored and the
- * stored document differs from the signed version; with it, it equals the signed hash.
+ * stored document differs from the signed version; with it, it equals the signed hash. Updates are
+ * relayed to the other clients before their commit, so a watcher sees the refused text for a moment:
+ * the refusal resets the document in memory, its sockets reconnect, and it holds the signed text again.
  */
 describe("signing while an editor types", () => {
   let app: RunningApp;
@@ -59,7 +61,8 @@ describe("signing while an editor types", () => {
     const [ballerup] = await app.db.owner<{ id: string }[]>`select id from tenants where slug = 'ballerup-kommune'`;
     const versionId = await sendAndApprove({ post, owner: app.db.owner, docPath, host: "bycirklen", parties: [{ tenantId: ballerup.id, admin: "ballerup-kommune" }] });
     const editor = openSocket(app.url, docId, cookie["egedal-kommune"]);
-    await editor.synced;
+    const watcher = openSocket(app.url, docId, cookie["ballerup-kommune"]);
+    await Promise.all([editor.synced, watcher.synced]);
     const [round] = await app.db.owner<{ id: string; contentHash: string }[]>`select id, content_hash from approval_rounds where document_id = ${docId} and ended_at is null`;
     expect(await storedHash()).toBe(round.contentHash);
     const rowsBefore = await storedRows();
@@ -85,6 +88,15 @@ describe("signing while an editor types", () => {
     await expect.poll(() => editor.access.at(-1), { timeout: 5_000, interval: 10 }).toEqual({ readOnly: true, reason: "signed" });
     clearInterval(streaming);
     expect(typed).toBeGreaterThan(0);
+    // The watcher had the typing relayed before it was refused; then the document was reset in memory.
+    expect(watcher.ydoc.getXmlFragment("default").toString()).toContain("Skrevet under underskriften 1.");
+    await expect.poll(() => watcher.closes.map((c) => c.code), { timeout: 5_000, interval: 10 }).toContain(4500);
+    watcher.destroy();
+    const newcomer = openSocket(app.url, docId, cookie["ballerup-kommune"]);
+    await newcomer.synced;
+    expect(newcomer.ydoc.getXmlFragment("default").length).toBeGreaterThan(0);
+    expect(newcomer.ydoc.getXmlFragment("default").toString()).not.toContain("Skrevet under underskriften");
+    newcomer.destroy();
     editor.destroy();
     // Every write is done once the document has left memory (its last client gone).
     await expect.poll(() => app.collab.stats().documents, { timeout: 10_000, interval: 20 }).toBe(0);

@@ -61,7 +61,13 @@ export class CollabServer {
   constructor(private readonly options: CollabServerOptions) {
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
     this.timing = { ...DEFAULT_TIMING, ...options.timing };
-    this.ctx = { ...options, limits: this.limits, timing: this.timing, outage: new StoreOutage(options.log) };
+    this.ctx = {
+      ...options,
+      limits: this.limits,
+      timing: this.timing,
+      outage: new StoreOutage(options.log),
+      reset: (room, close) => this.reset(room, close),
+    };
     this.presenceBuckets = new SharedBuckets(this.limits.presencePerUser, this.limits.rateWindowMs);
     this.heartbeat = setInterval(() => this.beat(), this.timing.heartbeatMs);
     this.heartbeat.unref();
@@ -283,6 +289,16 @@ export class CollabServer {
       .finally(() => this.unloading.delete(documentId));
     this.unloading.set(documentId, done);
     return done;
+  }
+
+  /**
+   * A room whose doc holds what the log refused or could not store: unloaded at once (a connection
+   * arriving now waits for that and loads the document as stored), and its clients closed, so they
+   * reconnect and resend what is theirs.
+   */
+  private reset(room: Room, close: CloseCode): void {
+    if (this.rooms.get(room.documentId) === room) void this.unload(room);
+    for (const c of [...room.connections]) c.close(close);
   }
 
   /** Pings everyone; whoever did not answer the previous ping is dropped. */

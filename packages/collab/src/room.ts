@@ -1,6 +1,6 @@
 import * as Y from "yjs";
 import { BatchQueue } from "./batch-queue";
-import { CloseCodes } from "./close-codes";
+import { CloseCodes, type CloseCode } from "./close-codes";
 import type { Connection } from "./connection";
 import { DebouncedTask } from "./debounced-task";
 import { readClientFrame } from "./frame-reader";
@@ -26,6 +26,11 @@ export interface RoomContext {
   presenceColors?: readonly string[];
   /** The database being away, shared by the server's rooms: writes are retried meanwhile. */
   outage: StoreOutage;
+  /**
+   * The room's doc holds updates the log refused or could not store: the server unloads it at once
+   * and closes its connections with `close`, so everyone reconnects to the document as stored.
+   */
+  reset: (room: Room, close: CloseCode) => void;
 }
 
 /** Per-room figures for `CollabServer.stats()`. */
@@ -39,12 +44,8 @@ export interface RoomStats {
 interface PendingWrite {
   /** null: a change the server made itself (`applyServerChange`), acknowledged to nobody. */
   connection: Connection | null;
-  /** null: nothing to store (empty update), only to acknowledge in order. */
+  /** Applied to the doc already, to be stored; null: nothing to store, only to acknowledge in order. */
   update: Uint8Array | null;
-  /** The update decoded, for the check against the document before it is stored. */
-  decoded?: ReturnType<typeof Y.decodeUpdate>;
-  /** Received between the client's sync step 1 and its step 2 answering ours (see `screen`). */
-  early?: boolean;
   /** The client's sync step 2: its acknowledgement covers the updates dropped before it. */
   step2?: boolean;
   /** Who the log row is attributed to, for a server change. */
@@ -61,8 +62,12 @@ const REMOTE = "remote";
 
 /**
  * One loaded document: its Y.Doc and awareness, its connections, and the write path. An update is
- * committed to the log first, then applied to the doc, whose update event broadcasts it; so the
- * in-memory doc never holds anything uncommitted, and "saved" means committed.
+ * checked against the doc, applied (the doc's update event relays it to the other connections at
+ * once) and queued for the log; "saved" is sent after the commit, so it still means committed. Until
+ * then the sender and every receiver hold the update: should the log refuse it (the document was
+ * signed meanwhile) or fail to store it, the room is reset — unloaded, its clients reconnected to the
+ * document as stored, resending what is theirs where they may still write. So what the log holds is
+ * what everybody ends up with, and no acknowledged edit is lost.
  */
 export class Room {
   readonly doc = new Y.Doc();
@@ -77,9 +82,9 @@ export class Room {
   private sizeEstimate: number;
   /** Shared types (nodes) in `doc` when last counted, plus those created since (an overestimate). */
   private nodeEstimate: number;
-  /** Bytes of updates queued for the log, not yet in `doc`. */
-  private pendingBytes = 0;
   private destroyed = false;
+  /** The doc holds what the log refused or could not store: nothing more is accepted, stored or derived. */
+  private stale = false;
   private compacting: Promise<void> | null = null;
   private remoteReads: Promise<void> = Promise.resolve();
   private readonly writes = new BatchQueue<PendingWrite>(
@@ -90,12 +95,6 @@ export class Room {
   /** `onQuiet`, a quiet period after the last change made here; and who made changes since it last ran. */
   private readonly quiet: DebouncedTask | null;
   private readonly editorsSinceQuiet = new Set<string>();
-  /**
-   * Why the persistence last refused this document's writes (signed or archived after its writers
-   * were authorised), until a writer joins or is made writable again: meanwhile client writes are
-   * dropped before they are checked — they build on the refused ones, which the document lacks.
-   */
-  private refused: ReadOnlyReason | null = null;
 
   constructor(
     readonly documentId: string,
@@ -149,8 +148,9 @@ export class Room {
 
   /**
    * A change made by the server (e.g. restoring a version): `change` runs in one Yjs transaction on a
-   * copy of the document, and the resulting update takes the write path of any client's — committed
-   * to the log in order with the others, then applied and broadcast to every connection.
+   * copy of the document, and the resulting update takes the write path of any client's — applied
+   * and broadcast to every connection, then committed to the log in order with the others. Resolves
+   * once committed.
    */
   applyServerChange(change: (doc: Y.Doc) => void, userId: string): Promise<void> {
     const copy = new Y.Doc();
@@ -165,9 +165,10 @@ export class Room {
     }
     const update = made.update;
     if (!update) return Promise.resolve();
+    if (this.stale) return Promise.reject(new Error("the document is being reloaded"));
     if (!this.fits(update.length)) return Promise.reject(new Error("the change would make the document too large"));
     this.sizeEstimate += update.length;
-    this.pendingBytes += update.length;
+    this.applySafely(update, SERVER_ORIGIN);
     return new Promise((resolve, reject) => this.writes.push({ connection: null, update, userId, done: { resolve, reject } }));
   }
 
@@ -175,8 +176,6 @@ export class Room {
   add(connection: Connection): void {
     this.pickColor(connection);
     this.connections.add(connection);
-    // Authorised as a writer just now: the document's state was checked afresh (and is again at append).
-    if (!connection.readOnly) this.refused = null;
     // Read-only clients get no sync step 1, so they have no reason to send a step 2 we would drop.
     if (!connection.readOnly) this.sendStep1(connection);
     else connection.sendExtra("access", encodeAccessMessage({ readOnly: true, reason: connection.identity.readOnlyReason ?? "role" }));
@@ -198,7 +197,6 @@ export class Room {
 
   /** A read-only connection may write again: ask it for what it has that we lack. */
   becameWritable(connection: Connection): void {
-    this.refused = null;
     if (this.connections.has(connection)) this.sendStep1(connection);
   }
 
@@ -229,8 +227,11 @@ export class Room {
     await this.writes.idle();
     await this.remoteReads;
     await this.compacting;
-    await this.derive?.flush();
-    await this.quiet?.flush();
+    // A reset room's doc is not the stored document: nothing is derived from it.
+    if (!this.stale) {
+      await this.derive?.flush();
+      await this.quiet?.flush();
+    }
     await this.compactNow();
     this.destroy();
   }
@@ -293,8 +294,10 @@ export class Room {
     }
   }
 
-  /** Checks an update and queues it for the log; nothing reaches the doc before it is committed. */
+  /** Checks an update, applies it (relaying it to the others) and queues it for the log. */
   private acceptUpdate(connection: Connection, update: Uint8Array, early: boolean, step2: boolean): void {
+    // Its connection is being closed; the client resends what is its own to the document reloaded.
+    if (this.stale) return;
     if (update.length === 0) return this.writes.push({ connection, update: null, step2 });
     let decoded;
     try {
@@ -305,32 +308,29 @@ export class Room {
     }
     if (decoded.structs.length === 0 && decoded.ds.clients.size === 0) return this.writes.push({ connection, update: null, step2 });
     if (!this.fits(update.length)) return connection.close(CloseCodes.DocumentTooLarge, `${update.length} more bytes`);
-    this.sizeEstimate += update.length;
-    this.pendingBytes += update.length;
-    this.writes.push({ connection, update, decoded, early, step2 });
+    const stored = this.screen(connection, update, decoded, early);
+    if (!stored) return;
+    this.sizeEstimate += stored.length;
+    this.applySafely(stored, connection);
+    this.writes.push({ connection, update: stored, step2 });
   }
 
   private fits(bytes: number): boolean {
     const max = this.ctx.limits.maxDocumentBytes;
     if (this.sizeEstimate + bytes <= max) return true;
     // Near the limit: measure (the estimate overcounts, as merged and deleted content shrink).
-    this.sizeEstimate = Y.encodeStateAsUpdate(this.doc).length + this.pendingBytes;
+    this.sizeEstimate = Y.encodeStateAsUpdate(this.doc).length;
     return this.sizeEstimate + bytes <= max;
   }
 
-  /** Commits one batch (group commit), then applies, broadcasts and acknowledges it in order. */
+  /**
+   * Commits one batch (group commit) of updates the doc holds already, then acknowledges it in
+   * order: "saved" follows the commit. Refused or not stored, the room is reset (see the class).
+   */
   private async commit(batch: PendingWrite[]): Promise<void> {
-    if (this.refused) return this.dropRefused(batch, new WriteRefused(this.documentId, this.refused));
-    const screened = this.screen(batch);
-    // Some update of the batch was refused as part of it: each is checked on its own, in order.
-    if (!screened) {
-      for (const w of batch) await this.commit([w]);
-      return;
-    }
-    batch = screened;
+    if (this.stale) return this.abandon(batch, new Error("the document was reset"));
     const rows = batch.filter((w): w is PendingWrite & { update: Uint8Array } => w.update !== null);
     let seqs: number[] = [];
-    for (const w of rows) this.pendingBytes -= w.update.length;
     if (rows.length > 0) {
       const entries = rows.map((w) => ({ update: w.update, userId: w.connection?.identity.userId ?? w.userId ?? "" }));
       const { outage } = this.ctx;
@@ -345,8 +345,9 @@ export class Room {
           break;
         } catch (error) {
           if (error instanceof WriteRefused) {
+            this.ctx.log.info({ documentId: this.documentId, writes: batch.length, reason: error.reason }, "collab: dropped updates to a document that can no longer be written");
             this.refuseWriters(error.reason);
-            return this.dropRefused(batch, error);
+            return this.resetWith(batch, error, CloseCodes.Unavailable);
           }
           if (isConnectionError(error) && outage.mayRetry()) {
             outage.failed(this.documentId, error, rows.length);
@@ -354,15 +355,12 @@ export class Room {
             continue;
           }
           this.ctx.log.error({ documentId: this.documentId, err: error }, "collab: could not store updates");
-          // Their clients still hold the changes and resend them after reconnecting.
-          for (const w of batch) w.connection?.close(CloseCodes.Unavailable, "could not store update");
-          for (const w of batch) w.done?.reject(error);
-          return;
+          // Their clients still hold the changes and resend them to the document reloaded.
+          return this.resetWith(batch, error, { code: CloseCodes.Unavailable.code, reason: "could not store update" });
         }
       }
     }
     for (const w of rows) {
-      this.applySafely(w.update, w.connection ?? SERVER_ORIGIN);
       const editor = w.connection?.identity.userId ?? w.userId;
       if (editor) this.editorsSinceQuiet.add(editor);
       this.quiet?.touch();
@@ -390,17 +388,21 @@ export class Room {
   }
 
   /**
-   * The document was signed or archived after these writers were authorised (the persistence checks
-   * under a lock at append time): nothing was stored, so nothing is applied or broadcast. Their updates
-   * count as handled, as a read-only connection's do, without a "saved"; the sockets are read-only
-   * now (`refuseWriters`) and the editors discard the refused edits.
+   * The log refused or could not store a batch the doc already holds: nothing more is accepted, and
+   * the server unloads the room and closes its connections, which reconnect to the document as
+   * stored. Nothing of the batch (or queued after it) is acknowledged.
    */
-  private dropRefused(batch: PendingWrite[], error: WriteRefused): void {
-    this.ctx.log.info({ documentId: this.documentId, writes: batch.length, reason: error.reason }, "collab: dropped updates to a document that can no longer be written");
-    for (const w of batch) {
-      w.done?.reject(error);
-      acknowledge(w);
-    }
+  private resetWith(batch: PendingWrite[], error: unknown, close: CloseCode): void {
+    this.abandon(batch, error);
+    if (this.stale) return;
+    this.stale = true;
+    this.derive?.cancel();
+    this.quiet?.cancel();
+    this.ctx.reset(this, close);
+  }
+
+  private abandon(batch: PendingWrite[], error: unknown): void {
+    for (const w of batch) w.done?.reject(error);
   }
 
   /**
@@ -408,7 +410,6 @@ export class Room {
    * watcher does a moment later (which then finds nothing to change); their later updates are dropped.
    */
   private refuseWriters(reason: ReadOnlyReason): void {
-    this.refused = reason;
     for (const c of this.connections) {
       if (c.readOnly) continue;
       c.readOnly = true;
@@ -433,14 +434,14 @@ export class Room {
   }
 
   private async readRemote(seq: number, fromSeq: number): Promise<void> {
-    if (this.destroyed) return;
+    if (this.destroyed || this.stale) return;
     let stored;
     try {
       stored = await this.ctx.persistence.readSince(this.documentId, this.readSeq, seq, Math.min(fromSeq, seq));
     } catch (error) {
       return this.ctx.log.error({ documentId: this.documentId, err: error }, "collab: could not read remote updates");
     }
-    if (this.destroyed) return;
+    if (this.destroyed || this.stale) return;
     // Our own rows come back too; applying them again changes nothing and broadcasts nothing.
     this.applyStored(stored.updates, REMOTE);
     for (const update of stored.updates) this.sizeEstimate += update.length;
@@ -451,45 +452,34 @@ export class Room {
   private readonly onDocUpdate = (update: Uint8Array, origin: unknown): void => {
     const frame = updateFrame(update);
     for (const c of this.connections) if (c !== origin) c.send(frame);
-    this.derive?.touch();
+    if (!this.stale) this.derive?.touch();
   };
 
   /**
-   * Checks the clients' updates of a batch against the document before anything is stored: an
-   * update whose dependencies the document lacks, that breaks the content limits or would make
-   * Yjs's conflict resolution slow (`update-check.ts`) closes its connection and is never stored
-   * (one with missing dependencies sent before the client's sync step 2 is only dropped: `droppedEarly`).
-   * Returns the batch without refused writes, or null when the batch as a whole failed and its
-   * writes must be checked one at a time.
+   * Checks a client's update against the document before it is applied or stored: an update whose
+   * dependencies the document lacks, that breaks the content limits or would make Yjs's conflict
+   * resolution slow (`update-check.ts`) closes its connection and is never applied (one with missing
+   * dependencies sent before the client's sync step 2 is only dropped: `droppedEarly`). Returns what
+   * to apply and store, or null when refused.
    */
-  private screen(batch: PendingWrite[]): PendingWrite[] | null {
-    const checked = batch.filter((w) => w.update !== null && w.connection !== null && w.decoded);
-    if (checked.length === 0) return batch;
+  private screen(connection: Connection, update: Uint8Array, decoded: ReturnType<typeof Y.decodeUpdate>, early: boolean): Uint8Array | null {
     const { limits } = this.ctx;
-    const budget = (): number => {
-      if (this.nodeEstimate >= limits.maxContentNodes) this.nodeEstimate = countNodes(this.doc);
-      return limits.maxContentNodes - this.nodeEstimate;
-    };
-    const verdict = checkUpdates(
-      this.doc,
-      checked.map((w) => w.decoded!),
-      { maxContentDepth: limits.maxContentDepth, maxNewNodes: budget(), maxIntegrationSteps: limits.maxIntegrationSteps, allowedRoots: limits.allowedRoots },
-    );
+    if (this.nodeEstimate >= limits.maxContentNodes) this.nodeEstimate = countNodes(this.doc);
+    const verdict = checkUpdates(this.doc, [decoded], {
+      maxContentDepth: limits.maxContentDepth,
+      maxNewNodes: limits.maxContentNodes - this.nodeEstimate,
+      maxIntegrationSteps: limits.maxIntegrationSteps,
+      allowedRoots: limits.allowedRoots,
+    });
     if (verdict.ok) {
-      // Two updates of one batch holding the same clocks: each is stored as what the document lacks, in turn.
-      if (checked.length > 1 && overlapping(checked.map((w) => w.decoded!))) return null;
       this.nodeEstimate += verdict.newNodes;
-      for (const w of checked) this.storeOnlyWhatIsNew(w);
-      return batch;
+      return this.onlyWhatIsNew(update, decoded);
     }
-    if (batch.length > 1) return null;
-    const [w] = checked;
-    this.pendingBytes -= w.update!.length;
-    if (verdict.kind === "dependencies" && w.early && this.droppedEarly(w, verdict.detail)) return [];
+    if (verdict.kind === "dependencies" && early && this.droppedEarly(connection, update.length, verdict.detail)) return null;
     const code = verdict.kind === "dependencies" ? CloseCodes.MissingDependencies : CloseCodes.ContentLimit;
-    this.ctx.log.warn({ documentId: this.documentId, userId: w.connection!.identity.userId, bytes: w.update!.length, refused: verdict.kind, detail: verdict.detail }, "collab: refused an update");
-    w.connection!.close(code, verdict.detail);
-    return [];
+    this.ctx.log.warn({ documentId: this.documentId, userId: connection.identity.userId, bytes: update.length, refused: verdict.kind, detail: verdict.detail }, "collab: refused an update");
+    connection.close(code, verdict.detail);
+    return null;
   }
 
   /**
@@ -501,14 +491,13 @@ export class Room {
    * "saved" never runs ahead. Returns false — close as after sync — past `maxQueuedMessages` frames or
    * `maxQueuedBytes` bytes dropped so: a client that sent its step 1 but never answers ours.
    */
-  private droppedEarly(w: PendingWrite, detail: string): boolean {
-    const c = w.connection!;
+  private droppedEarly(c: Connection, bytes: number, detail: string): boolean {
     c.earlyDropped++;
-    c.earlyDroppedBytes += w.update!.length;
+    c.earlyDroppedBytes += bytes;
     const { limits } = this.ctx;
     if (c.earlyDropped > limits.maxQueuedMessages || c.earlyDroppedBytes > limits.maxQueuedBytes) return false;
     c.earlyUnacknowledged++;
-    this.ctx.log.debug({ documentId: this.documentId, userId: c.identity.userId, bytes: w.update!.length, detail }, "collab: dropped an update sent before the client's sync step 2");
+    this.ctx.log.debug({ documentId: this.documentId, userId: c.identity.userId, bytes, detail }, "collab: dropped an update sent before the client's sync step 2");
     return true;
   }
 
@@ -518,12 +507,9 @@ export class Room {
    * win when rows are merged (`Y.mergeUpdates` keeps the longer struct) and the stored document would
    * differ from the one everybody was sent.
    */
-  private storeOnlyWhatIsNew(w: PendingWrite): void {
-    const repeats = w.decoded!.structs.some((s) => s.id.clock < Y.getState(this.doc.store, s.id.client));
-    if (!repeats || !w.update) return;
-    const lacking = Y.diffUpdate(w.update, Y.encodeStateVector(this.doc));
-    this.pendingBytes -= w.update.length - lacking.length;
-    w.update = lacking;
+  private onlyWhatIsNew(update: Uint8Array, decoded: ReturnType<typeof Y.decodeUpdate>): Uint8Array {
+    const repeats = decoded.structs.some((s) => s.id.clock < Y.getState(this.doc.store, s.id.client));
+    return repeats ? Y.diffUpdate(update, Y.encodeStateVector(this.doc)) : update;
   }
 
   /**
@@ -549,26 +535,6 @@ export class Room {
       this.ctx.log.error({ documentId: this.documentId, err: error }, "collab: could not apply a stored update");
     }
   }
-}
-
-/** Whether two of the updates hold structs of one client with overlapping clocks. */
-function overlapping(updates: ReturnType<typeof Y.decodeUpdate>[]): boolean {
-  const ranges = new Map<number, [number, number][]>();
-  for (const u of updates) {
-    const own = new Map<number, [number, number]>();
-    for (const s of u.structs) {
-      const r = own.get(s.id.client);
-      if (r) r[1] = Math.max(r[1], s.id.clock + s.length);
-      else own.set(s.id.client, [s.id.clock, s.id.clock + s.length]);
-    }
-    for (const [client, [from, to]] of own) {
-      const seen = ranges.get(client) ?? [];
-      if (seen.some(([a, b]) => from < b && a < to)) return true;
-      seen.push([from, to]);
-      ranges.set(client, seen);
-    }
-  }
-  return false;
 }
 
 /** Counts a client's write as handled; its sync step 2 also covers the updates dropped before it. */

@@ -12,7 +12,7 @@ import {
   loadActor,
   loadSpaceFacts,
   appendUpdatesUnlessLocked,
-  recordEdit,
+  recordEdits,
   saveAutoVersion,
   saveDerived,
   type Database,
@@ -30,28 +30,51 @@ import { refuseUpgrade } from "./upgrades";
 
 const PREFIX = "/collab/";
 
-/** The update log, also noting who edited last (for the document lists) after each committed batch. */
+// How often "last edited by" is written for the documents edited meanwhile (one statement for all).
+const EDITS_FLUSH_MS = 2_000;
+
+/**
+ * The update log, also noting who edited last (for the document lists): gathered per document and
+ * written for all of them together every `EDITS_FLUSH_MS`, since an update of a document's row per
+ * append was a transaction per keystroke and held the row the appends share-lock.
+ */
 class EditorTrackingPersistence extends PgPersistence {
+  private readonly edits = new Map<string, { documentId: string; userId: string; at: Date }>();
+  private readonly timer: NodeJS.Timeout;
+
   constructor(
     private readonly db: Database["sql"],
     private readonly logger: Logger,
   ) {
     // The sign lock: each append checks, under a lock on the documents' rows, that they are neither signed nor archived.
     super(db, { log: logger, appendRows: (sql, rows) => appendUpdatesUnlessLocked(sql, rows) });
+    this.timer = setInterval(() => void this.flushEdits(), EDITS_FLUSH_MS);
+    this.timer.unref();
   }
-
-  // At most one write a minute per document and editor: the list shows "last edited", not every keystroke.
-  private readonly recorded = new Map<string, { userId: string; at: number }>();
 
   override async append(documentId: string, entries: Parameters<PgPersistence["append"]>[1]) {
     const seqs = await super.append(documentId, entries);
     const userId = entries.at(-1)?.userId;
-    const last = this.recorded.get(documentId);
-    if (userId && (last?.userId !== userId || Date.now() - last.at > 60_000)) {
-      this.recorded.set(documentId, { userId, at: Date.now() });
-      void recordEdit(this.db, { documentId, userId }).catch((err) => this.logger.warn({ err }, "collab: could not record the editor"));
-    }
+    if (userId) this.edits.set(documentId, { documentId, userId, at: new Date() });
     return seqs;
+  }
+
+  /** Writes the editors noted since the last flush; kept for the next one should it fail. */
+  async flushEdits(): Promise<void> {
+    if (!this.edits.size) return;
+    const edits = [...this.edits.values()];
+    this.edits.clear();
+    try {
+      await recordEdits(this.db, edits);
+    } catch (err) {
+      this.logger.warn({ err }, "collab: could not record the editors");
+      for (const e of edits) if (!this.edits.has(e.documentId)) this.edits.set(e.documentId, e);
+    }
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.timer);
+    await this.flushEdits();
   }
 }
 
@@ -87,8 +110,9 @@ export async function mountCollab(options: CollabOptions) {
   const { db, auth, log } = options;
   // Other instances on the same database: doorbells for committed rows, presence, "who is here".
   const fanout = createCollabFanout({ db, log });
+  const persistence = new EditorTrackingPersistence(db.system, log);
   const collab = new CollabServer({
-    persistence: new EditorTrackingPersistence(db.system, log),
+    persistence,
     log,
     limits: {
       maxMessageBytes: LIMITS.collabMessageBytes,
@@ -224,8 +248,9 @@ export async function mountCollab(options: CollabOptions) {
     applyServerChange,
     async close() {
       await collab.destroy();
-      // After the last commits, whose doorbells it sends.
+      // After the last commits, whose doorbells and editors they send.
       await fanout.close();
+      await persistence.close();
       wss.close();
     },
   };

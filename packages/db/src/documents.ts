@@ -170,8 +170,17 @@ export async function saveDerived(
   });
 }
 
-export async function recordEdit(sql: Sql, input: { documentId: string; userId: string }): Promise<void> {
-  await asSystem(sql, (tx) => tx`update documents set last_edited_by = ${input.userId}, last_edited_at = now() where id = ${input.documentId}`);
+/** Who edited each document last, and when: one statement for every document edited since the last call. */
+export async function recordEdits(sql: Sql, edits: readonly { documentId: string; userId: string; at: Date }[]): Promise<void> {
+  if (!edits.length) return;
+  const values = edits.map((e) => [e.documentId, e.userId, e.at.toISOString()]);
+  await asSystem(
+    sql,
+    (tx) => tx`
+      update documents d set last_edited_by = v.user_id, last_edited_at = v.at::timestamptz
+      from (values ${tx(values as never)}) as v (id, user_id, at)
+      where d.id = v.id::uuid`,
+  );
 }
 
 /**

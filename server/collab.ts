@@ -36,7 +36,7 @@ const EDITS_FLUSH_MS = 2_000;
 /**
  * The update log, also noting who edited last (for the document lists): gathered per document and
  * written for all of them together every `EDITS_FLUSH_MS`, since an update of a document's row per
- * append was a transaction per keystroke and held the row the appends share-lock.
+ * append was a transaction per keystroke.
  */
 class EditorTrackingPersistence extends PgPersistence {
   private readonly edits = new Map<string, { documentId: string; userId: string; at: Date }>();
@@ -226,12 +226,12 @@ export async function mountCollab(options: CollabOptions) {
 
   /**
    * A change the server makes to a live document for a user who was authorised for it (restoring a
-   * version): refused when the document is signed or archived. The document's row is share-locked
-   * until the change is committed and broadcast, so it cannot be signed or archived halfway.
+   * version): refused when the document is signed or archived. The document's row is key-share-locked
+   * (as appends lock it) until the change is committed, so it cannot be signed or archived halfway.
    */
   async function applyServerChange(documentId: string, userId: string, change: (ydoc: Y.Doc) => void): Promise<ServerChangeOutcome> {
     return asSystem(db.sql, async (tx) => {
-      const [doc] = await tx<{ status: string; archivedAt: Date | null }[]>`select status, archived_at from documents where id = ${documentId} for share`;
+      const [doc] = await tx<{ status: string; archivedAt: Date | null }[]>`select status, archived_at from documents where id = ${documentId} for key share`;
       if (!doc) return "missing";
       if (doc.archivedAt) return "archived";
       if (doc.status === "signed") return "signed";

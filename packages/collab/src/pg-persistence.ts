@@ -15,7 +15,7 @@ export interface PgPersistenceOptions {
   beforeDeleteCompacted?: (documentId: string) => void | Promise<void>;
   /**
    * Appends the rows instead of a plain insert, returning per row its seq or why its document may no
-   * longer be written (the app's sign lock: one statement that share-locks the documents' rows, so a
+   * longer be written (the app's sign lock: one statement that key-share-locks the documents' rows, so a
    * document signed or archived meanwhile is seen as such, and signing waits for appends in flight).
    * Refused rows are not stored: their `append` rejects with {@link WriteRefused}. Without it every row
    * is stored.

@@ -285,7 +285,7 @@ export async function signDocument(
 ): Promise<{ ok: true; contentHash: string } | { ok: false; error: ApprovalRefusal }> {
   const { doc } = input;
   // The sign lock, the signing side: the document's row, locked until commit. Appends to its log
-  // share-lock it (`appendUpdatesUnlessLocked`), so they wait; those committed before are in the text
+  // key-share-lock it (`appendUpdatesUnlessLocked`), so they wait; those committed before are in the text
   // checked here, and those after see it signed and store nothing. What is signed is what is stored.
   // The round's translations are locked the same way (rows in id order, as appends lock them).
   const [locked] = await tx<{ id: string }[]>`select id from documents where id = ${doc.id} and space_id = ${doc.spaceId} for update`;
@@ -369,10 +369,12 @@ export interface UpdateLogRow {
 
 /**
  * The sign lock, the collaboration side: appends update-log rows in one statement (one round trip,
- * one transaction), share-locking their documents' rows until it commits and storing only the rows of
- * documents neither signed nor archived. Signing (and archiving, or any change of the row) waits for
- * appends in flight, and an append after it sees the document signed: no update is stored between the
- * signing commit and the sockets turning read-only. Returns, per row in order, its seq or why its
+ * one transaction), key-share-locking their documents' rows until it commits and storing only the
+ * rows of documents neither signed nor archived. Signing and archiving lock the row `for update`, so
+ * they wait for appends in flight, and an append after them sees the document signed or archived: no
+ * update is stored between that commit and the sockets turning read-only. A key-share lock, not a
+ * share lock: the row's other updates (derived text, who edited last, a rename) do not conflict with
+ * it, so they never hold up the appends of every document written in the same statement. Returns, per row in order, its seq or why its
  * document refused it; a document that does not exist fails the statement, as its foreign key would.
  */
 export async function appendUpdatesUnlessLocked(sql: Queryable, rows: readonly UpdateLogRow[]): Promise<(number | "signed" | "archived")[]> {
@@ -382,7 +384,7 @@ export async function appendUpdatesUnlessLocked(sql: Queryable, rows: readonly U
   const [result] = await sql<{ seqs: string[]; refused: Record<string, "signed" | "archived">; found: number }[]>`
     with docs as (
       select id, case when archived_at is not null then 'archived' when status = 'signed' then 'signed' end as refused
-      from documents where id = any(${ids}::uuid[]) order by id for share
+      from documents where id = any(${ids}::uuid[]) order by id for key share
     ), inserted as (
       insert into document_updates (document_id, update, user_id)
       select v.document_id::uuid, v.update::bytea, v.user_id::text

@@ -99,7 +99,17 @@ export async function renameDocument(tx: Queryable, input: { doc: DocumentRef; t
   if (doc) await recordAudit(tx, { actorId: input.actorId, spaceId: doc.spaceId, action: "document.renamed", details: { title: doc.title } });
 }
 
+/**
+ * The sign lock for a change of whether a document may be written (archived, a status), as signing
+ * takes it: waits for the appends in flight (which key-share-lock the row), and those after it see
+ * the change.
+ */
+async function lockAgainstAppends(tx: Queryable, doc: DocumentRef): Promise<void> {
+  await tx`select id from documents where id = ${doc.id} and space_id = ${doc.spaceId} for update`;
+}
+
 export async function setDocumentArchived(tx: Queryable, input: { doc: DocumentRef; archived: boolean; actorId: string }): Promise<void> {
+  await lockAgainstAppends(tx, input.doc);
   const [doc] = await tx<DocumentRow[]>`
     update documents set archived_at = ${input.archived ? new Date() : null} where id = ${input.doc.id} and space_id = ${input.doc.spaceId} returning *`;
   if (!doc) return;
@@ -108,6 +118,7 @@ export async function setDocumentArchived(tx: Queryable, input: { doc: DocumentR
 }
 
 export async function setDocumentStatus(tx: Queryable, input: { doc: DocumentRef; status: DocumentStatus; actorId: string }): Promise<void> {
+  await lockAgainstAppends(tx, input.doc);
   const [doc] = await tx<DocumentRow[]>`update documents set status = ${input.status} where id = ${input.doc.id} and space_id = ${input.doc.spaceId} returning *`;
   if (!doc) return;
   await recordAudit(tx, { actorId: input.actorId, spaceId: doc.spaceId, action: "document.statusChanged", details: { title: doc.title, status: input.status } });

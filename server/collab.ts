@@ -16,6 +16,7 @@ import {
   saveAutoVersion,
   saveDerived,
   type Database,
+  type DerivedWritten,
 } from "@twinning/db";
 import { can, colorFor, LIMITS, PRESENCE_COLORS, spaceAccess, isUuid } from "@twinning/domain";
 import { deriveFromYDoc, FRAGMENT } from "@twinning/editor";
@@ -111,6 +112,7 @@ export async function mountCollab(options: CollabOptions) {
   // Other instances on the same database: doorbells for committed rows, presence, "who is here".
   const fanout = createCollabFanout({ db, log });
   const persistence = new EditorTrackingPersistence(db.system, log);
+  const derivedWritten = new WeakMap<Y.Doc, DerivedWritten>();
   const collab = new CollabServer({
     persistence,
     log,
@@ -134,7 +136,8 @@ export async function mountCollab(options: CollabOptions) {
       const derived = deriveFromYDoc(ydoc);
       // A bad node is left out and named here; the rest is saved.
       if (derived.skipped.length) log.warn({ documentId, skipped: derived.skipped.slice(0, 20) }, "collab: derive skipped content");
-      await saveDerived(db.sql, { documentId, ...derived });
+      // Only what changed since this document's last derive here (held with its Y.Doc, gone with it).
+      derivedWritten.set(ydoc, await saveDerived(db.sql, { documentId, ...derived }, derivedWritten.get(ydoc)));
     },
     // Quiet for a while after changes: keep a version, unless nothing changed since the last one.
     onQuiet: async (documentId, ydoc, { editors }) => {

@@ -13,7 +13,8 @@
  *  2. BENCH_CLIENTS (2000) clients over BENCH_DOCS (500) documents, one keystroke every BENCH_W2_INTERVAL_MS
  *     (2000) each, BENCH_W2_SECONDS (30); the clients connect all at once (the authenticated connect time).
  *  3. Cold first sync of a BENCH_COLD_CHARS (100,000) character document from storage, BENCH_COLD_REPEATS (3) times.
- * BENCH_ONLY=twinning,hocuspocus,reference picks servers.
+ * BENCH_ONLY=twinning,hocuspocus,reference picks servers. BENCH_STATEMENTS=1 prints, when Twinning's
+ * server stops, the statements its PostgreSQL ran most often and longest (pg_stat_statements).
  *
  * Authentication: Twinning checks every upgrade's session cookie and Origin and asks the permission
  * policy (one user and session per client, inserted directly; no log-in requests); Hocuspocus gets a
@@ -127,7 +128,9 @@ async function serve(name: ServerName): Promise<void> {
         const { startApp } = await import("../../server/app");
         const { readConfig } = await import("../../server/config");
         const dataDir = mkdtempSync(join(tmpdir(), "twinning-bench-peers-"));
-        const cluster = await startEmbedded({ dataDir, port: await freePort() });
+        const statements = process.env.BENCH_STATEMENTS === "1";
+        const settings: Record<string, string> = statements ? { shared_preload_libraries: "pg_stat_statements" } : {};
+        const cluster = await startEmbedded({ dataDir, port: await freePort(), settings });
         await ensureDatabase(cluster.urlFor("postgres"), "bench");
         const config = readConfig(
           { NODE_ENV: "production", LOG_LEVEL: "silent", DATABASE_URL: cluster.urlFor("bench"), PORT: "0", HOST: "127.0.0.1", COLLAB_UNLOAD_GRACE_MS: "1000" },
@@ -144,7 +147,16 @@ async function serve(name: ServerName): Promise<void> {
         loaded = (doc) => app.collab.loadedDocuments().includes(doc);
         loadedCount = () => app.collab.loadedDocuments().length;
         setup = (users, docs) => setupTwinning(app, users, docs);
+        if (statements) await owner`create extension if not exists pg_stat_statements`;
         stop = async () => {
+          if (statements) {
+            const top = await owner<{ calls: string; ms: string; query: string }[]>`
+              select s.calls::text, round(s.total_exec_time)::text as ms, left(regexp_replace(s.query, '[[:space:]]+', ' ', 'g'), 140) as query
+              from pg_stat_statements s where s.dbid = (select oid from pg_database where datname = current_database())
+              order by s.calls desc limit 30`;
+            console.error("statements by calls (calls, total ms, query):");
+            for (const t of top) console.error(`${t.calls.padStart(8)} ${t.ms.padStart(7)}  ${t.query}`);
+          }
           await app.close();
           await cluster.stop();
           rmSync(dataDir, { recursive: true, force: true });

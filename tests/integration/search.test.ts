@@ -170,6 +170,32 @@ describe("search", () => {
     expect((await find("host", "Ballerup")).filter((h) => h.documentId === docId)).toEqual([]);
   });
 
+  it("follows edits incrementally: given what it wrote before, the derive step rewrites only the changed, added and removed blocks", async () => {
+    const derive = (...texts: string[]) => {
+      const ydoc = new Y.Doc();
+      Y.applyUpdate(ydoc, jsonToYUpdate(paragraphs(...texts)));
+      return { documentId: docId, ...deriveFromYDoc(ydoc) };
+    };
+    // Each entry's row version: a rewritten row gets a new one.
+    const versions = async () =>
+      new Map((await owner<{ block: number; xmin: string }[]>`select block, xmin::text from search_entries where document_id = ${docId} and block is not null`).map((r) => [r.block, r.xmin]));
+    let written = await saveDerived(owner, derive("Første afsnit om skolen.", "Andet afsnit om havnen.", "Tredje afsnit om parken."));
+    const before = await versions();
+    written = await saveDerived(owner, derive("Første afsnit om skolen.", "Andet afsnit om lufthavnen.", "Tredje afsnit om parken."), written);
+    const after = await versions();
+    expect(after.get(0)).toBe(before.get(0));
+    expect(after.get(2)).toBe(before.get(2));
+    expect(after.get(1)).not.toBe(before.get(1));
+    expect((await find("host", "lufthavnen")).find((h) => h.documentId === docId)?.block).toBe(1);
+    // A removed block leaves the index; nothing changed writes no block at all.
+    written = await saveDerived(owner, derive("Første afsnit om skolen.", "Andet afsnit om lufthavnen."), written);
+    expect([...(await versions()).keys()].sort()).toEqual([0, 1]);
+    expect((await find("host", "parken")).filter((h) => h.documentId === docId)).toEqual([]);
+    const unchanged = await versions();
+    await saveDerived(owner, derive("Første afsnit om skolen.", "Andet afsnit om lufthavnen."), written);
+    expect(await versions()).toEqual(unchanged);
+  });
+
   it("shows nothing from a space the user does not take part in, by row-level security and by the query", async () => {
     for (const q of ["skole", "无锡", "Fortrolig", "fortrolig plan", "Hemmeligt"]) {
       const partnerHits = await find("partner", q);

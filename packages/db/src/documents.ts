@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { DocumentStatus, DocumentType, Locale } from "@twinning/domain";
 import { recordAudit } from "./audit";
 import { replaceDocumentLinks } from "./boards";
@@ -153,32 +154,68 @@ export function asSystem<T>(sql: Sql, fn: (tx: Queryable) => Promise<T>): Promis
   }) as Promise<T>;
 }
 
-/** Stores what was derived from a document's content: title, plain text, outline, card links, which comment threads keep their text, the search index of its blocks. */
-export async function saveDerived(
-  sql: Sql,
-  input: {
-    documentId: string;
-    title: string | null;
-    plainText: string;
-    outline: { level: number; text: string }[];
-    links: { cardId: string; context: string }[];
-    /** Comment threads whose marks are in the text. */
-    commentThreadIds: string[];
-    /** The text blocks, for search (left as they are when absent). */
-    blocks?: { index: number; text: string }[];
-    /** The top-level blocks with ids, for translations (left as they are when absent). */
-    topBlocks?: DerivedBlock[];
-  },
-): Promise<void> {
+/** What was derived from a document's content (`deriveFromYDoc` of the editor package). */
+export interface DerivedContent {
+  documentId: string;
+  title: string | null;
+  plainText: string;
+  outline: { level: number; text: string }[];
+  links: { cardId: string; context: string }[];
+  /** Comment threads whose marks are in the text. */
+  commentThreadIds: string[];
+  /** The text blocks, for search (left as they are when absent). */
+  blocks?: { index: number; text: string }[];
+  /** The top-level blocks with ids, for translations (left as they are when absent). */
+  topBlocks?: DerivedBlock[];
+}
+
+/**
+ * Fingerprints of what `saveDerived` last wrote for a document (hashes, not the text), so the next
+ * call writes only what changed: a keystroke changes one block, and rewriting every block's search
+ * entry (with its Chinese word split), the card links and the thread anchors each time was most of
+ * the database's work while many documents were typed in.
+ */
+export interface DerivedWritten {
+  links: string;
+  threads: string;
+  /** Search block index → hash of its text; null when the blocks were not written. */
+  blocks: Map<number, string> | null;
+  topBlocks: string | null;
+}
+
+const fingerprint = (text: string) => createHash("sha1").update(text).digest("base64");
+
+/**
+ * Stores what was derived from a document's content: title, plain text, outline, card links, which
+ * comment threads keep their text, the search index of its blocks and its top-level blocks. Given
+ * what the previous call wrote (`previous`, its return value), writes only what changed since.
+ */
+export async function saveDerived(sql: Sql, input: DerivedContent, previous?: DerivedWritten): Promise<DerivedWritten> {
+  const written: DerivedWritten = {
+    links: JSON.stringify(input.links),
+    threads: [...input.commentThreadIds].sort().join(","),
+    blocks: input.blocks ? new Map(input.blocks.map((b) => [b.index, fingerprint(b.text)])) : (previous?.blocks ?? null),
+    topBlocks: input.topBlocks ? fingerprint(JSON.stringify(input.topBlocks)) : (previous?.topBlocks ?? null),
+  };
   await asSystem(sql, async (tx) => {
     await tx`
       update documents set derived_title = ${input.title}, plain_text = ${input.plainText}, outline = ${tx.json(input.outline)}
       where id = ${input.documentId}`;
-    await replaceDocumentLinks(tx, input.documentId, input.links);
-    await updateThreadAnchors(tx, { documentId: input.documentId, present: input.commentThreadIds });
-    if (input.blocks) await saveSearchBlocks(tx, { documentId: input.documentId, blocks: input.blocks });
-    if (input.topBlocks) await saveDocumentBlocks(tx, { documentId: input.documentId, blocks: input.topBlocks });
+    if (written.links !== previous?.links) await replaceDocumentLinks(tx, input.documentId, input.links);
+    if (written.threads !== previous?.threads) await updateThreadAnchors(tx, { documentId: input.documentId, present: input.commentThreadIds });
+    if (input.blocks) {
+      const before = previous?.blocks;
+      const after = written.blocks!;
+      // Without what was written before, every block; else the changed, added and removed ones.
+      const changed = before ? input.blocks.filter((b) => before.get(b.index) !== after.get(b.index)) : input.blocks;
+      const removed = before ? [...before.keys()].filter((index) => !after.has(index)) : [];
+      if (!before || changed.length || removed.length) {
+        await saveSearchBlocks(tx, { documentId: input.documentId, blocks: changed, only: before ? [...changed.map((b) => b.index), ...removed] : undefined });
+      }
+    }
+    if (input.topBlocks && written.topBlocks !== previous?.topBlocks) await saveDocumentBlocks(tx, { documentId: input.documentId, blocks: input.topBlocks });
   });
+  return written;
 }
 
 /** Who edited each document last, and when: one statement for every document edited since the last call. */

@@ -69,9 +69,16 @@ export function parseQuery(raw: string): ParsedQuery {
   return { text, latin, han, grams: [...grams], words: chineseWords(text) };
 }
 
-/** Indexes a document's text blocks (from the derive step), replacing what was indexed before. */
-export async function saveSearchBlocks(tx: Queryable, input: { documentId: string; blocks: { index: number; text: string }[] }): Promise<void> {
-  await tx`delete from search_entries where document_id = ${input.documentId} and kind = 'document' and block is not null`;
+/**
+ * Indexes a document's text blocks (from the derive step), replacing what was indexed before — or,
+ * with `only`, the entries of those block indexes (changed or removed), `blocks` holding their new text.
+ */
+export async function saveSearchBlocks(
+  tx: Queryable,
+  input: { documentId: string; blocks: { index: number; text: string }[]; only?: number[] },
+): Promise<void> {
+  if (input.only) await tx`delete from search_entries where document_id = ${input.documentId} and kind = 'document' and block = any(${input.only}::int[])`;
+  else await tx`delete from search_entries where document_id = ${input.documentId} and kind = 'document' and block is not null`;
   if (!input.blocks.length) return;
   const rows = input.blocks.map((b) => ({ index: b.index, text: b.text.slice(0, 100_000), words: chineseWords(b.text).join(" ") }));
   await tx`

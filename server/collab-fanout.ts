@@ -8,11 +8,11 @@ import type { Database } from "@twinning/db";
 export const COLLAB_CHANNEL = "twinning_collab";
 
 /**
- * How long updates committed for one document wait to share one doorbell. PostgreSQL's NOTIFY takes a
- * cluster-wide lock from the notifying commit until the queue is written, so one per keystroke would
- * serialise every editor of every instance; a few milliseconds merge a typing burst into one.
+ * How long awareness and "who is here" payloads wait to share one statement. PostgreSQL's NOTIFY
+ * takes a cluster-wide lock from the notifying commit until the queue is written, so one statement
+ * per caret move would serialise every instance. (Doorbells ride on the appends' own commits.)
  */
-export const DOORBELL_COALESCE_MS = 10;
+export const NOTIFY_COALESCE_MS = 10;
 
 // NOTIFY refuses payloads of 8000 bytes or more; an awareness part's base64 and its prefix stay below.
 const MAX_AWARENESS_BYTES = 5_700;
@@ -21,12 +21,12 @@ const RETRY_MS = [200, 1_000, 5_000];
 /** What was sent and received, for tests and benchmarks. */
 export interface CollabFanoutStats {
   instanceId: string;
-  /** Doorbells sent: one per document per flush, whatever number of commits it stands for. */
+  /** Doorbells rung: one per document per append statement, whatever number of keystrokes it stored. */
   updateNotifies: number;
-  /** Committed batches (`onPersisted` calls) the doorbells stood for. */
+  /** Committed batches of one document (`onPersisted` calls). */
   commits: number;
   awarenessNotifies: number;
-  /** Statements (transactions) that sent notifications; each sends every payload pending. */
+  /** Statements (transactions) of their own that sent awareness and query payloads; each sends every one pending. */
   statements: number;
   /** Notifications received from other instances (our own are ignored, uncounted). */
   received: number;
@@ -38,7 +38,9 @@ export interface CollabFanoutStats {
 }
 
 export interface CollabFanout {
-  /** `onPersisted`: rows `fromSeq`…`seq` of `documentId` are committed here. */
+  /** What the appends ring, in their own statement (`appendUpdatesUnlessLocked`'s `doorbell`). */
+  doorbell: { channel: string; prefix: string };
+  /** `onPersisted`: rows `fromSeq`…`seq` of `documentId` are committed here (and their doorbell rung). */
   persisted(documentId: string, seq: number, fromSeq: number): void;
   /** `onAwareness`: this instance's clients changed their presence in `documentId`. */
   awareness(documentId: string, update: Uint8Array): void;
@@ -56,7 +58,8 @@ export interface CollabFanout {
  * watcher and the webhook worker do). Payloads are `<kind>:<instanceId>:<documentId>[:<rest>]`:
  *
  * - `u:…:<documentId>:<fromSeq>:<toSeq>` — a doorbell: rows `fromSeq`…`toSeq` of the document's
- *   log were committed here. A holder of the document reads what it has not seen (`applyRemote`:
+ *   log were committed here. The append statement rings it (so it goes with the commit, and the
+ *   commit cadence bounds how often: `COMMIT_CADENCE_MS`). A holder of the document reads what it has not seen (`applyRemote`:
  *   the rows after the last seq it read, this range in case some committed late, and the snapshot
  *   when another instance compacted rows it had not read) and sends them to its clients. Rows are
  *   applied from the log with the room's remote origin, so they are never stored again.
@@ -64,14 +67,13 @@ export interface CollabFanout {
  *   document per presence fan-out interval, split into parts below NOTIFY's limit).
  * - `q:…:<documentId>` — the document was just loaded here: holders announce their clients' presence.
  *
- * Nothing is sent inside the commit of a keystroke: doorbells wait `DOORBELL_COALESCE_MS`, then
- * every pending payload of every document goes out in one statement on the system pool, and the
- * next waits for it to finish. A notification lost (the LISTEN connection dropped) is made up for
+ * Awareness and query payloads wait `NOTIFY_COALESCE_MS`, then every one pending of every document
+ * goes out in one statement on the system pool, and the next waits for it to finish. A notification lost (the LISTEN connection dropped) is made up for
  * when it is back: every loaded document reads what it missed.
  */
 export function createCollabFanout(options: { db: Database; log: Logger; coalesceMs?: number }): CollabFanout {
   const { db, log } = options;
-  const coalesceMs = options.coalesceMs ?? DOORBELL_COALESCE_MS;
+  const coalesceMs = options.coalesceMs ?? NOTIFY_COALESCE_MS;
   const instanceId = randomBytes(6).toString("hex");
   const counters: CollabFanoutStats = {
     instanceId,
@@ -84,8 +86,6 @@ export function createCollabFanout(options: { db: Database; log: Logger; coalesc
     failures: 0,
     relistens: 0,
   };
-  // Committed ranges per document, waiting for the next flush.
-  const ranges = new Map<string, { from: number; to: number; commits: number }>();
   // Awareness and query payloads, in order.
   let others: string[] = [];
   let timer: NodeJS.Timeout | null = null;
@@ -96,7 +96,7 @@ export function createCollabFanout(options: { db: Database; log: Logger; coalesc
   let closed = false;
 
   function schedule(delay = coalesceMs): void {
-    if (timer || sending || (ranges.size === 0 && others.length === 0)) return;
+    if (timer || sending || others.length === 0) return;
     timer = setTimeout(() => {
       timer = null;
       sending = flush().finally(() => {
@@ -108,38 +108,23 @@ export function createCollabFanout(options: { db: Database; log: Logger; coalesc
   }
 
   async function flush(): Promise<void> {
-    const taken = new Map(ranges);
-    const takenOthers = others;
-    ranges.clear();
+    const payloads = others;
     others = [];
-    const payloads = [...[...taken].map(([documentId, r]) => `u:${instanceId}:${documentId}:${r.from}:${r.to}`), ...takenOthers];
     if (payloads.length === 0) return;
     try {
       // One statement, one commit: the notify lock is taken once for every document pending.
       await db.system`select pg_notify(${COLLAB_CHANNEL}, p) from unnest(${payloads}::text[]) with ordinality as t(p, n) order by n`;
       attempt = 0;
       counters.statements++;
-      counters.updateNotifies += taken.size;
-      for (const r of taken.values()) counters.commits += r.commits;
-      counters.awarenessNotifies += takenOthers.filter((p) => p.startsWith("a:")).length;
+      counters.awarenessNotifies += payloads.filter((p) => p.startsWith("a:")).length;
     } catch (error) {
       counters.failures++;
-      // The rows are committed: a later doorbell (or the peers' catch-up) still brings them. Keep the ranges to ring again.
-      for (const [documentId, r] of taken) merge(documentId, r.from, r.to, r.commits);
+      // Presence is renewed by the next change (and times out otherwise); it is not sent again.
       if (closed) return;
       const wait = RETRY_MS[Math.min(attempt++, RETRY_MS.length - 1)];
       log.warn({ err: error, retryInMs: wait }, "collab: could not notify other instances; retrying");
       await new Promise((resolve) => setTimeout(resolve, wait).unref());
     }
-  }
-
-  function merge(documentId: string, from: number, to: number, commits: number): void {
-    const r = ranges.get(documentId);
-    if (r) {
-      r.from = Math.min(r.from, from);
-      r.to = Math.max(r.to, to);
-      r.commits += commits;
-    } else ranges.set(documentId, { from, to, commits });
   }
 
   function receive(payload: string): void {
@@ -162,9 +147,11 @@ export function createCollabFanout(options: { db: Database; log: Logger; coalesc
   }
 
   return {
-    persisted(documentId, seq, fromSeq) {
-      merge(documentId, Math.min(fromSeq, seq), seq, 1);
-      schedule();
+    doorbell: { channel: COLLAB_CHANNEL, prefix: `u:${instanceId}:` },
+    persisted() {
+      // Rung by the append statement itself, once per document and statement.
+      counters.commits++;
+      counters.updateNotifies++;
     },
     awareness(documentId, update) {
       const { parts, skipped } = splitAwarenessUpdate(update, MAX_AWARENESS_BYTES);

@@ -23,7 +23,7 @@ import { deriveFromYDoc, FRAGMENT } from "@twinning/editor";
 import { versionContent } from "@twinning/editor/versions";
 import type * as Y from "yjs";
 import { readOnlyReason } from "./access-watcher";
-import { createCollabFanout } from "./collab-fanout";
+import { createCollabFanout, type CollabFanout } from "./collab-fanout";
 import { Caps, clientAddress, RatePerKey } from "./caps";
 import { FairGate } from "./fair-gate";
 import { checkOrigin, type OriginRules } from "./csrf";
@@ -46,9 +46,11 @@ class EditorTrackingPersistence extends PgPersistence {
   constructor(
     private readonly db: Database["sql"],
     private readonly logger: Logger,
+    doorbell: CollabFanout["doorbell"],
   ) {
-    // The sign lock: each append checks, under a lock on the documents' rows, that they are neither signed nor archived.
-    super(db, { log: logger, appendRows: (sql, rows) => appendUpdatesUnlessLocked(sql, rows) });
+    // The sign lock: each append checks, under a lock on the documents' rows, that they are neither
+    // signed nor archived; and rings the other instances' doorbell for what it stored.
+    super(db, { log: logger, appendRows: (sql, rows) => appendUpdatesUnlessLocked(sql, rows, doorbell) });
     this.timer = setInterval(() => void this.flushEdits(), EDITS_FLUSH_MS);
     this.timer.unref();
   }
@@ -111,7 +113,7 @@ export async function mountCollab(options: CollabOptions) {
   const { db, auth, log } = options;
   // Other instances on the same database: doorbells for committed rows, presence, "who is here".
   const fanout = createCollabFanout({ db, log });
-  const persistence = new EditorTrackingPersistence(db.system, log);
+  const persistence = new EditorTrackingPersistence(db.system, log, fanout.doorbell);
   const derivedWritten = new WeakMap<Y.Doc, DerivedWritten>();
   const collab = new CollabServer({
     persistence,

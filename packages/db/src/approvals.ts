@@ -374,10 +374,17 @@ export interface UpdateLogRow {
  * they wait for appends in flight, and an append after them sees the document signed or archived: no
  * update is stored between that commit and the sockets turning read-only. A key-share lock, not a
  * share lock: the row's other updates (derived text, who edited last, a rename) do not conflict with
- * it, so they never hold up the appends of every document written in the same statement. Returns, per row in order, its seq or why its
+ * it, so they never hold up the appends of every document written in the same statement.
+ * With `doorbell`, the same statement rings it for other instances, once per document stored:
+ * `pg_notify(channel, prefix || documentId || ':' || lowest seq || ':' || highest seq)`, sent by
+ * PostgreSQL at the commit — no transaction of its own, and never for rows that were not committed. Returns, per row in order, its seq or why its
  * document refused it; a document that does not exist fails the statement, as its foreign key would.
  */
-export async function appendUpdatesUnlessLocked(sql: Queryable, rows: readonly UpdateLogRow[]): Promise<(number | "signed" | "archived")[]> {
+export async function appendUpdatesUnlessLocked(
+  sql: Queryable,
+  rows: readonly UpdateLogRow[],
+  doorbell?: { channel: string; prefix: string },
+): Promise<(number | "signed" | "archived")[]> {
   if (!rows.length) return [];
   const ids = [...new Set(rows.map((r) => r.documentId))];
   const values = rows.map((r, i) => [i, r.documentId, r.update, r.userId]);
@@ -391,9 +398,13 @@ export async function appendUpdatesUnlessLocked(sql: Queryable, rows: readonly U
       from (values ${sql(values as never)}) as v (ord, document_id, update, user_id)
       join docs d on d.id = v.document_id::uuid and d.refused is null
       order by v.ord::int
-      returning seq
+      returning seq, document_id
+    ), rung as (
+      select pg_notify(${doorbell?.channel ?? ""}, ${doorbell?.prefix ?? ""} || document_id || ':' || min(seq) || ':' || max(seq))
+      from inserted where ${doorbell !== undefined} group by document_id
     )
     select (select coalesce(json_agg(seq::text order by seq), '[]'::json) from inserted) as seqs,
+           (select count(*)::int from rung) as rung,
            (select coalesce(json_object_agg(id, refused) filter (where refused is not null), '{}'::json) from docs) as refused,
            (select count(*)::int from docs) as found`;
   if (result.found !== ids.length) throw new Error(`update log: ${ids.length - result.found} of ${ids.length} documents not found`);

@@ -153,10 +153,10 @@ export async function mountCollab(options: CollabOptions) {
   async function authorise(user: SessionUser, documentId: string): Promise<Grant | null> {
     if (!isUuid(documentId)) return null;
     return asUser(db.sql, user.id, async (tx) => {
-      const doc = await documentAccessFacts(tx, documentId);
+      // The user's memberships while the document is read (pipelined on the transaction's connection).
+      const [doc, actor] = await Promise.all([documentAccessFacts(tx, documentId), loadActor(tx, user.id)]);
       const space = doc && (await loadSpaceFacts(tx, doc.spaceId));
       if (!doc || !space) return null;
-      const actor = await loadActor(tx, user.id);
       const resource = { type: "document" as const, space, document: { archived: doc.archivedAt !== null, status: doc.status } };
       if (!can(actor, "document.view", resource)) return null;
       // The tenant shown beside the name: the user's tenant that gives them access to this space.

@@ -98,8 +98,12 @@ export async function setAppRolePassword(owner: Sql, password: string): Promise<
  */
 export function asUser<T>(sql: Sql, userId: string | null, fn: (tx: TransactionSql) => Promise<T>): Promise<T> {
   return sql.begin(async (tx) => {
-    await tx`select set_config('app.user_id', ${userId ?? ""}, true)`;
-    return fn(tx);
+    // Sent now (postgres.js queries are lazy: `execute` sends it before fn's first statement) and not
+    // awaited before fn starts: pipelined with fn's first statements on the transaction's connection,
+    // which runs them in order — one round trip fewer per transaction.
+    const set = tx`select set_config('app.user_id', ${userId ?? ""}, true)`.execute();
+    const [, result] = await Promise.all([set, fn(tx)]);
+    return result;
   }) as Promise<T>;
 }
 

@@ -149,8 +149,10 @@ function announceDocumentAccess(tx: Queryable, doc: DocumentRef): Promise<void> 
  */
 export function asSystem<T>(sql: Sql, fn: (tx: Queryable) => Promise<T>): Promise<T> {
   return sql.begin(async (tx) => {
-    await tx`select set_config('app.system', 'on', true)`;
-    return fn(tx);
+    // Sent first and pipelined with fn's first statements, as `asUser` does.
+    const set = tx`select set_config('app.system', 'on', true)`.execute();
+    const [, result] = await Promise.all([set, fn(tx)]);
+    return result;
   }) as Promise<T>;
 }
 

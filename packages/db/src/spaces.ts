@@ -60,16 +60,19 @@ export async function loadActor(sql: Queryable, userId: string): Promise<Actor> 
 
 /** The facts the permission policy needs about a space, or undefined when the user cannot see it at all. */
 export async function loadSpaceFacts(sql: Queryable, spaceId: string): Promise<SpaceFacts | undefined> {
-  const [space] = await sql<{ id: string; hostTenantId: string; private: boolean; archivedAt: Date | null }[]>`
-    select id, host_tenant_id, private, archived_at from spaces where id = ${spaceId}`;
+  // Both at once (pipelined on one connection): checked on every request and socket.
+  const [[space], partners] = await Promise.all([
+    sql<{ id: string; hostTenantId: string; private: boolean; archivedAt: Date | null }[]>`
+      select id, host_tenant_id, private, archived_at from spaces where id = ${spaceId}`,
+    sql<PartnerFacts[]>`
+      select p.tenant_id, p.role, p.status, p.member_selection as selection, p.expires_at,
+             coalesce(array_agg(m.user_id) filter (where m.user_id is not null), '{}') as chosen
+      from space_partners p
+      left join space_members m on m.space_id = p.space_id and m.tenant_id = p.tenant_id
+      where p.space_id = ${spaceId}
+      group by p.space_id, p.tenant_id`,
+  ]);
   if (!space) return undefined;
-  const partners = await sql<PartnerFacts[]>`
-    select p.tenant_id, p.role, p.status, p.member_selection as selection, p.expires_at,
-           coalesce(array_agg(m.user_id) filter (where m.user_id is not null), '{}') as chosen
-    from space_partners p
-    left join space_members m on m.space_id = p.space_id and m.tenant_id = p.tenant_id
-    where p.space_id = ${spaceId}
-    group by p.space_id, p.tenant_id`;
   return { id: space.id, hostTenantId: space.hostTenantId, private: space.private, archived: space.archivedAt !== null, partners: [...partners] };
 }
 

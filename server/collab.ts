@@ -153,16 +153,18 @@ export async function mountCollab(options: CollabOptions) {
   async function authorise(user: SessionUser, documentId: string): Promise<Grant | null> {
     if (!isUuid(documentId)) return null;
     return asUser(db.sql, user.id, async (tx) => {
-      // The user's memberships while the document is read (pipelined on the transaction's connection).
+      // Two round trips, each pipelined on the transaction's connection: the document and the user's
+      // memberships; then the space and the user's tenants (one of them is shown beside the name).
       const [doc, actor] = await Promise.all([documentAccessFacts(tx, documentId), loadActor(tx, user.id)]);
-      const space = doc && (await loadSpaceFacts(tx, doc.spaceId));
-      if (!doc || !space) return null;
+      if (!doc) return null;
+      const [space, tenants] = await Promise.all([loadSpaceFacts(tx, doc.spaceId), Promise.all(actor.memberships.map((m) => findTenantById(tx, m.tenantId)))]);
+      if (!space) return null;
       const resource = { type: "document" as const, space, document: { archived: doc.archivedAt !== null, status: doc.status } };
       if (!can(actor, "document.view", resource)) return null;
       // The tenant shown beside the name: the user's tenant that gives them access to this space.
       const tenantIds = [space.hostTenantId, ...space.partners.filter((p) => p.status === "active").map((p) => p.tenantId)];
       const via = actor.memberships.find((m) => tenantIds.includes(m.tenantId) && spaceAccess({ ...actor, memberships: [m] }, space));
-      const tenant = via ? await findTenantById(tx, via.tenantId) : undefined;
+      const tenant = via ? tenants.find((t) => t?.id === via.tenantId) : undefined;
       const reason = readOnlyReason(actor, space, resource.document);
       return { readOnly: reason !== undefined, readOnlyReason: reason, spaceId: doc.spaceId, tenantName: tenant?.name ?? "" };
     });

@@ -125,8 +125,11 @@ export class Room {
     );
     this.doc.on("update", this.onDocUpdate);
     const onDerive = ctx.onDerive;
+    // Each room's longest wait between half and all of deriveMaxWaitMs: documents loaded and typed in
+    // together (after a restart, say) would otherwise all derive in the same moment, every time.
+    const deriveMaxWait = ctx.timing.deriveMaxWaitMs * (0.5 + Math.random() / 2);
     this.derive = onDerive
-      ? new DebouncedTask(() => onDerive(documentId, this.doc), ctx.timing.deriveDebounceMs, ctx.timing.deriveMaxWaitMs, (error) =>
+      ? new DebouncedTask(() => onDerive(documentId, this.doc), ctx.timing.deriveDebounceMs, deriveMaxWait, (error) =>
           ctx.log.error({ documentId, err: error }, "collab: onDerive failed"),
         )
       : null;

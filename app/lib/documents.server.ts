@@ -1,7 +1,7 @@
-import { generateHTML } from "@tiptap/html";
 import type { Logger } from "pino";
 import * as Y from "yjs";
 import { documentUpdates, type Queryable } from "@twinning/db";
+import { renderHtml } from "@twinning/editor/html";
 import { convertYDoc, schemaExtensions } from "@twinning/editor";
 
 /** A document's content as the page shows it before (or without) the live editor. */
@@ -26,7 +26,7 @@ export async function renderDocument(sql: Queryable, doc: { id: string; plainTex
     if (updates.length) Y.applyUpdate(ydoc, Y.mergeUpdates(updates));
     const { node, truncated } = convertYDoc(ydoc);
     if (truncated) log.warn({ documentId: doc.id }, "document: content beyond the nesting or node limits left out of the page");
-    return { html: generateHTML(node.toJSON(), schemaExtensions()), intact: !truncated };
+    return { html: await renderHtml(node.toJSON(), schemaExtensions()), intact: !truncated };
   } catch (error) {
     log.error({ documentId: doc.id, err: error }, "document: could not convert the content; showing its last derived text");
     return { html: plainTextHtml(doc.plainText), intact: false };

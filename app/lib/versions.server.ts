@@ -1,6 +1,6 @@
-import { generateHTML } from "@tiptap/html";
 import * as Y from "yjs";
 import { documentUpdates, type Queryable, type VersionListing, type VersionRow } from "@twinning/db";
+import { renderHtml } from "@twinning/editor/html";
 import { can, type Actor, type ActionOf, type Resource } from "@twinning/domain";
 import { createI18n } from "@twinning/i18n";
 import type { Locale } from "@twinning/domain";
@@ -45,8 +45,8 @@ export function publicVersion(v: VersionListing) {
 }
 
 /** A version's content as HTML, with the shared schema. */
-export function versionHtml(content: DocJSON): string {
-  return generateHTML(content as never, schemaExtensions());
+export function versionHtml(content: DocJSON): Promise<string> {
+  return renderHtml(content as never, schemaExtensions());
 }
 
 /** What a restore makes the live document: the version's exact Yjs state, else (unreadable) its JSON. */
@@ -59,10 +59,10 @@ export function versionNode(version: VersionRow): Node {
 }
 
 /** Two contents compared, as HTML with labelled insertions and deletions in the reader's language. */
-export function comparisonHtml(from: DocJSON, to: DocJSON, locale: Locale) {
+export async function comparisonHtml(from: DocJSON, to: DocJSON, locale: Locale) {
   const { t } = createI18n(locale);
   const result = compareContent(from, to);
-  const html = generateHTML(result.content, comparisonExtensions({ inserted: t("versions.inserted"), deleted: t("versions.deleted") }));
+  const html = await renderHtml(result.content, comparisonExtensions({ inserted: t("versions.inserted"), deleted: t("versions.deleted") }));
   return {
     html,
     inserted: result.changes.filter((c) => c.kind === "inserted").length,

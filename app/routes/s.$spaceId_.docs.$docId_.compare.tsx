@@ -31,7 +31,7 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
     };
     const from = url.searchParams.get("from") ?? versions[0]?.id ?? "now";
     const to = url.searchParams.get("to") ?? "now";
-    const comparison = comparisonHtml(await content(from), await content(to), context.locale);
+    const comparison = await comparisonHtml(await content(from), await content(to), context.locale);
     return {
       space: { id: space.id, title: space.title },
       doc: { id: doc.id, title: doc.title, language: doc.language },

@@ -24,7 +24,7 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
       space: { id: space.id, title: space.title },
       doc: { id: doc.id, title: doc.title, language: doc.language },
       version: publicVersion(version),
-      html: versionHtml(version.content),
+      html: await versionHtml(version.content),
       canRestore: can(actor, "document.restoreVersion", resource),
     };
   });

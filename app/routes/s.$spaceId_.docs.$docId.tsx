@@ -37,7 +37,8 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
   return context.tx(async (tx) => {
     const found = await authorizeDocument(tx, user, params.spaceId, params.docId, "document.view");
     const { space, actor, doc, resource } = found;
-    const content = await renderDocument(tx, doc, context.log);
+    // Only the beginning of a long document: the editor brings the rest.
+    const content = await renderDocument(tx, doc, context.log, { preview: true });
     return {
       space: { id: space.id, title: space.title },
       doc: publicDoc(doc),
@@ -47,6 +48,7 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
       html: content.html,
       // Content that could not be converted whole is shown read-only, and no editor opens on it.
       contentIntact: content.intact,
+      contentPartial: content.partial,
       boards: (await listBoards(tx, space.id)).map((b) => ({ id: b.id, title: b.title })),
       user: { id: user.id, name: user.name, color: colorFor(user.id) },
       approval: await approvalView(tx, await withApproval(tx, found), actor),
@@ -95,7 +97,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? 
 export const handle: CrumbsHandle<SerializeFrom<typeof loader>> = { crumbs: ({ space }) => spaceCrumbs(space) };
 
 export default function DocumentPage() {
-  const { space, doc, canEdit, canManage, canStartThread, html, contentIntact, user, boards, approval } = useLoaderData<typeof loader>();
+  const { space, doc, canEdit, canManage, canStartThread, html, contentIntact, contentPartial, user, boards, approval } = useLoaderData<typeof loader>();
   const { t } = useT();
   const [hydrated, setHydrated] = useState(false);
   useEffect(() => setHydrated(true), []);
@@ -204,6 +206,11 @@ export default function DocumentPage() {
           {doc.archived ? <p className="notice">{t("document.archivedNotice")}</p> : null}
           <SignedBanner approval={approval} documentPath={`/s/${space.id}/docs/${doc.id}`} />
           {contentIntact ? null : <p className="notice">{t("document.contentLimitNotice")}</p>}
+          {contentPartial && !live ? (
+            <p className="notice">
+              {t("document.previewNotice", contentPartial)} <a href={`/s/${space.id}/docs/${doc.id}/export?format=html`}>{t("document.previewWhole")}</a>
+            </p>
+          ) : null}
           <div role="status" className="document-saved">
             {saved ? <p className="notice">{t("document.saved")}</p> : null}
           </div>

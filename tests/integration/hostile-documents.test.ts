@@ -139,4 +139,32 @@ describe("hostile document content", () => {
     expect(lines.some((l) => l.msg === "collab: onDerive failed" && l.documentId === documentId)).toBe(false);
     editor.provider.destroy();
   });
+
+  it("a long document's page shows only its beginning, says so and links the whole text; the editor gets all of it", async () => {
+    const documentId = await newDocument("Lang plan");
+    const editor = connect(documentId);
+    await editor.synced;
+    const filler = "om samarbejdet mellem kommunerne og partnerbyen, skoler, erhverv og kultur i mange år frem.";
+    editor.fragment.insert(editor.fragment.length, Array.from({ length: 1_000 }, (_, i) => paragraph(`Afsnit ${i + 1} ${filler}`)));
+    await expect.poll(async () => (await derived(documentId)).plainText, { timeout: 10_000 }).toContain("Afsnit 1000 ");
+    const res = await page(documentId);
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toContain("Afsnit 1 om");
+    expect(html).not.toContain("Afsnit 1000 ");
+    expect(html).toMatch(/Viser de første 300 af 100\d dele af dette lange dokument/);
+    // The whole text behind the link, and to a client of the editor.
+    expect(html).toContain(`/s/${spaceId}/docs/${documentId}/export?format=html`);
+    const whole = await fetch(`${app.url}/s/${spaceId}/docs/${documentId}/export?format=html`, { headers: { Cookie: cookie } });
+    expect(whole.status).toBe(200);
+    const text = await whole.text();
+    expect(text).toContain("Afsnit 1000 ");
+    // The page carries the beginning twice (its HTML and the loader's data), the whole text not even once.
+    expect(html.length).toBeLessThan(text.length);
+    const reader = connect(documentId);
+    await reader.synced;
+    expect(reader.fragment.toString()).toContain("Afsnit 1000 ");
+    editor.provider.destroy();
+    reader.provider.destroy();
+  });
 });

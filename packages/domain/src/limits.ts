@@ -33,6 +33,13 @@ export const LIMITS = {
   documentMaxDepth: 100,
   /** Most nodes a document may hold (paragraphs, list items, cells, card links …). */
   documentMaxNodes: 100_000,
+  /**
+   * The page shows a document's text before its editor has loaded (and to readers without
+   * JavaScript) up to this many top-level blocks and characters; a larger document's page would
+   * otherwise carry all of it twice (the HTML and the loader's data), 20 MB for a 10 MB document.
+   */
+  documentPreviewBlocks: 300,
+  documentPreviewChars: 60_000,
   /** How long an invitation link stays valid. */
   invitationDays: 14,
   /**

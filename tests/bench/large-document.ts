@@ -1,0 +1,132 @@
+/**
+ * `npm run bench:large-document` — how a large document behaves in Chromium, beside the demo renewal
+ * agreement, through the running server (its embedded PostgreSQL of its own). Prints per document:
+ * its stored Yjs state, the page's HTML (what the server renders before the editor loads), a stock
+ * y-websocket client's first sync (connect → synced), the time from navigation until the editor is
+ * editable and holds the whole text, and keystroke → screen (a keydown in the page until the frame
+ * after the editor's DOM changed: p50 / p95 / max of BENCH_KEYS keystrokes, typed one at a time).
+ * BENCH_MB (10) sizes the large document (`big-document.ts`, as `bench:export` uses).
+ */
+import { chromium, type Page } from "playwright-core";
+import { asUser, createDocument } from "@twinning/db";
+import { DEMO_PASSWORD, demoEmail, loadDemoWorld } from "@twinning/demo-world";
+import { jsonToYUpdate } from "@twinning/editor";
+import { openSocket } from "../helpers/live";
+import { bigDocument } from "./big-document";
+import { startBenchServer } from "./server";
+
+const BIG_MB = Number(process.env.BENCH_MB ?? 10);
+const KEYS = Number(process.env.BENCH_KEYS ?? 40);
+const EDITABLE = '.document-body[contenteditable="true"]';
+
+const pct = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((values.length * p) / 100))];
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(2)} MB`;
+
+async function logIn(baseUrl: string, slug: string): Promise<string> {
+  const res = await fetch(`${baseUrl}/login`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: baseUrl },
+    body: new URLSearchParams({ email: demoEmail(slug), password: DEMO_PASSWORD }),
+  });
+  const cookie = res.headers.get("set-cookie");
+  if (res.status !== 302 || !cookie) throw new Error(`log-in failed: ${res.status}`);
+  return cookie.split(";")[0];
+}
+
+/** Keydown → the frame after the editor's DOM changed, measured in the page for each key typed. */
+async function keystrokes(page: Page, count: number): Promise<number[]> {
+  await page.evaluate((selector) => {
+    const w = window as unknown as { __latencies: number[] };
+    w.__latencies = [];
+    const editor = document.querySelector(selector)!;
+    document.addEventListener(
+      "keydown",
+      () => {
+        const start = performance.now();
+        const observer = new MutationObserver(() => {
+          observer.disconnect();
+          requestAnimationFrame(() => setTimeout(() => w.__latencies.push(performance.now() - start), 0));
+        });
+        observer.observe(editor, { subtree: true, childList: true, characterData: true });
+      },
+      true,
+    );
+  }, EDITABLE);
+  for (let i = 0; i < count; i++) {
+    await page.keyboard.type(String.fromCharCode(97 + (i % 26)));
+    await page.waitForFunction((n) => (window as unknown as { __latencies: number[] }).__latencies.length > n, i);
+  }
+  return page.evaluate(() => (window as unknown as { __latencies: number[] }).__latencies);
+}
+
+const { app, stop } = await startBenchServer("large-document");
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+  args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run", "--disable-background-networking"],
+});
+try {
+  await loadDemoWorld(app.db.owner);
+  const [agreement] = await app.db.owner<{ id: string; spaceId: string }[]>`select id, space_id from documents where template = 'samarbejdsaftale-bycirklen-wuxi-2016-2019'`;
+  const content = bigDocument(BIG_MB);
+  const bigBlocks = content.content?.length ?? 0;
+  const big = await asUser(app.db.sql, "demo-bycirklen", (tx) =>
+    createDocument(tx, { spaceId: agreement.spaceId, type: "report", title: "Stort dokument", language: "da", template: "blank", initialState: jsonToYUpdate(content), actorId: "demo-bycirklen" }),
+  );
+  const cookie = await logIn(app.url, "bycirklen");
+  const [name, value] = cookie.split("=");
+  const rows: string[] = [];
+  for (const [label, id] of [["renewal agreement", agreement.id], [`${BIG_MB} MB document`, big.id]] as const) {
+    const [{ bytes }] = await app.db.owner<{ bytes: number }[]>`
+      select coalesce((select octet_length(state) from document_snapshots where document_id = ${id}), 0)
+           + coalesce((select sum(octet_length(update)) from document_updates where document_id = ${id}), 0) as bytes`;
+    const path = `/s/${agreement.spaceId}/docs/${id}`;
+    const html = await (await fetch(`${app.url}${path}`, { headers: { Cookie: cookie } })).text();
+
+    const began = performance.now();
+    const socket = openSocket(app.url, id, cookie);
+    await socket.synced;
+    const firstSync = performance.now() - began;
+    socket.destroy();
+
+    const context = await browser.newContext({ locale: "da-DK", viewport: { width: 1440, height: 900 } });
+    await context.addCookies([{ name, value, url: app.url }]);
+    const page = await context.newPage();
+    const navigated = performance.now();
+    await page.goto(`${app.url}${path}`, { waitUntil: "commit" });
+    // Editable, and holding the whole text (every top-level block), not only the page's preview.
+    const blocks = id === big.id ? bigBlocks : 0;
+    await page
+      .waitForFunction(
+        ({ selector, blocks }) => {
+          const editor = document.querySelector(selector);
+          return editor !== null && editor.childElementCount >= blocks;
+        },
+        { selector: EDITABLE, blocks },
+        { timeout: 120_000, polling: 50 },
+      )
+      .catch(async (error: unknown) => {
+        const seen = await page.evaluate(() => {
+          const body = document.querySelector(".document-body");
+          return { editable: body?.getAttribute("contenteditable"), blocks: body?.childElementCount, last: body?.lastElementChild?.outerHTML.slice(0, 300) };
+        });
+        throw new Error(`${label}: not editable with the whole text: ${JSON.stringify(seen)}`, { cause: error });
+      });
+    const editable = performance.now() - navigated;
+    await page.locator(`${EDITABLE} p`).first().click();
+    await page.keyboard.press("End");
+    const typed = await keystrokes(page, KEYS).then(
+      (latencies) => `${pct(latencies, 50).toFixed(1)} / ${pct(latencies, 95).toFixed(1)} / ${Math.max(...latencies).toFixed(1)}`,
+      (error: unknown) => `failed: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`,
+    );
+    await context.close().catch(() => {});
+    rows.push(`| ${label} | ${mb(Number(bytes))} | ${mb(Buffer.byteLength(html))} | ${firstSync.toFixed(0)} | ${editable.toFixed(0)} | ${typed} |`);
+    console.log(rows.at(-1));
+  }
+  console.log("| document | Yjs state | page HTML | first sync (ms) | navigation → editable, whole text (ms) | keystroke → screen p50 / p95 / max (ms) |");
+  console.log("| --- | --- | --- | --- | --- | --- |");
+  for (const row of rows) console.log(row);
+} finally {
+  await browser.close();
+  await stop();
+}

@@ -1,6 +1,6 @@
 import type { SerializeFrom } from "@remix-run/node";
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { useActionData, useLoaderData } from "@remix-run/react";
+import { useActionData, useLoaderData, type ClientLoaderFunctionArgs } from "@remix-run/react";
 import { findThread, listThreads, peopleOfSpace, replyToThread, setThreadResolved, startThread } from "@twinning/db";
 import { can } from "@twinning/domain";
 import { convertYDoc, findAnchor, withCommentMark } from "@twinning/editor";
@@ -12,6 +12,7 @@ import { authorizeDocument, notFound, requireUser } from "~/lib/access.server";
 import { readAction } from "~/lib/actions.server";
 import { documentCrumbs, type CrumbsHandle } from "~/lib/breadcrumbs";
 import { useT } from "~/lib/i18n";
+import { unlessUnreachable } from "~/lib/unreachable";
 
 /**
  * A document's comment threads: the document page's comments panel loads and posts here; without
@@ -19,6 +20,9 @@ import { useT } from "~/lib/i18n";
  * needs a selection in the editor). Starting one: the server finds the quoted text in the live
  * document and marks it, for commenters as for editors (a commenter's own updates are dropped).
  */
+/** The panel's fetcher gets null, not an error page, when the server cannot be reached. */
+export const clientLoader = ({ serverLoader }: ClientLoaderFunctionArgs) => unlessUnreachable(serverLoader);
+
 export async function loader({ context, request, params }: LoaderFunctionArgs) {
   const user = requireUser(context, request);
   return context.tx(async (tx) => {

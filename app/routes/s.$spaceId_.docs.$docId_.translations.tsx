@@ -1,6 +1,6 @@
 import type { SerializeFrom } from "@remix-run/node";
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
+import { useLoaderData, type ClientLoaderFunctionArgs } from "@remix-run/react";
 import { Node } from "@tiptap/pm/model";
 import { blocksToReview, createTranslation, markBlockReviewed, saveDocumentBlocks, translationsOf } from "@twinning/db";
 import { can, LOCALES, type Locale } from "@twinning/domain";
@@ -13,12 +13,16 @@ import { readAction } from "~/lib/actions.server";
 import { documentCrumbs, type CrumbsHandle } from "~/lib/breadcrumbs";
 import { useT } from "~/lib/i18n";
 import { liveVersionContent } from "~/lib/versions.server";
+import { unlessUnreachable } from "~/lib/unreachable";
 
 /**
  * A document's translations (issue 15): its source and translations with what each has to review
  * (this page, and the data of the document page's Translations panel); adding a translation into
  * another language; catching a translated block up with its source block.
  */
+
+/** The panel's fetcher gets null, not an error page, when the server cannot be reached. */
+export const clientLoader = ({ serverLoader }: ClientLoaderFunctionArgs) => unlessUnreachable(serverLoader);
 
 export async function loader({ context, request, params }: LoaderFunctionArgs) {
   const user = requireUser(context, request);

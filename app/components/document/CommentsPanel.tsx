@@ -9,6 +9,7 @@ import { VersionTime } from "~/components/document/HistoryPanel";
 import { useCommentsChanged } from "~/lib/comments-live";
 import { translateMessage } from "~/lib/forms";
 import { useT } from "~/lib/i18n";
+import { useRetryWhenUnreachable } from "~/lib/unreachable";
 import "./comments.css";
 
 /** What a step posted to the comments route answered: a notice, or an error key (a refusal or a field's), with the typed text kept. */
@@ -390,7 +391,7 @@ export function showThreadInText(editor: Editor, threadId: string): boolean {
 /** The document's threads, loaded once and again whenever the space's event stream says they changed. */
 export function useDocumentComments(spaceId: string, documentId: string): { action: string; data: SerializedComments | undefined } {
   const action = `/s/${spaceId}/docs/${documentId}/comments`;
-  const list = useFetcher<SerializedComments>();
+  const list = useFetcher<SerializedComments | null>();
   const reload = useRef(() => {});
   // Offline, a load would fail and replace the page with an error: wait for the network instead.
   reload.current = () => {
@@ -401,7 +402,8 @@ export function useDocumentComments(spaceId: string, documentId: string): { acti
     reload.current();
   }, [action]);
   useCommentsChanged(documentId, () => reload.current());
-  return { action, data: list.data };
+  useRetryWhenUnreachable(list.state, list.data, () => reload.current());
+  return { action, data: list.data ?? undefined };
 }
 
 /**

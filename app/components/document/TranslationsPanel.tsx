@@ -5,6 +5,7 @@ import type { Locale } from "@twinning/domain";
 import { BilingualLinks } from "~/components/document/useExport";
 import { useDocumentChanged } from "~/lib/comments-live";
 import { useT } from "~/lib/i18n";
+import { useRetryWhenUnreachable } from "~/lib/unreachable";
 import type { TranslationsData } from "~/routes/s.$spaceId_.docs.$docId_.translations";
 
 /**
@@ -15,7 +16,7 @@ import type { TranslationsData } from "~/routes/s.$spaceId_.docs.$docId_.transla
  */
 export function useTranslations(spaceId: string, documentId: string, initial?: TranslationsData) {
   const action = `/s/${spaceId}/docs/${documentId}/translations`;
-  const list = useFetcher<TranslationsData>();
+  const list = useFetcher<TranslationsData | null>();
   const reload = useRef(() => {});
   reload.current = () => {
     if (navigator.onLine) list.load(action);
@@ -24,6 +25,7 @@ export function useTranslations(spaceId: string, documentId: string, initial?: T
   useEffect(() => {
     if (!initial) reload.current();
   }, [action, initial]);
+  useRetryWhenUnreachable(list.state, list.data, () => reload.current());
   const data = list.data ?? initial;
   const related = [documentId, ...(data?.source ? [data.source.id] : []), ...(data?.translations.map((t) => t.id) ?? [])];
   useDocumentChanged("translations", related, () => reload.current());

@@ -172,14 +172,14 @@ export interface DerivedContent {
 }
 
 /**
- * Fingerprints of what `saveDerived` last wrote for a document (hashes, not the text), so the next
- * call writes only what changed: a keystroke changes one block, and rewriting every block's search
- * entry (with its Chinese word split), the card links and the thread anchors each time was most of
- * the database's work while many documents were typed in.
+ * Fingerprints of what `saveDerived` last wrote for a document's blocks (hashes, not the text), so
+ * the next call writes only the blocks that changed: a keystroke changes one block, and rewriting
+ * every block's search entry (with its Chinese word split) each time was most of the database's work
+ * while many documents were typed in. Only the derive writes these rows, so what it wrote last is
+ * what they hold. (Card links and thread anchors are written every time: comment threads and cards
+ * are also created by requests, so their rows can change between two derives.)
  */
 export interface DerivedWritten {
-  links: string;
-  threads: string;
   /** Search block index → hash of its text; null when the blocks were not written. */
   blocks: Map<number, string> | null;
   topBlocks: string | null;
@@ -194,8 +194,6 @@ const fingerprint = (text: string) => createHash("sha1").update(text).digest("ba
  */
 export async function saveDerived(sql: Sql, input: DerivedContent, previous?: DerivedWritten): Promise<DerivedWritten> {
   const written: DerivedWritten = {
-    links: JSON.stringify(input.links),
-    threads: [...input.commentThreadIds].sort().join(","),
     blocks: input.blocks ? new Map(input.blocks.map((b) => [b.index, fingerprint(b.text)])) : (previous?.blocks ?? null),
     topBlocks: input.topBlocks ? fingerprint(JSON.stringify(input.topBlocks)) : (previous?.topBlocks ?? null),
   };
@@ -203,8 +201,8 @@ export async function saveDerived(sql: Sql, input: DerivedContent, previous?: De
     await tx`
       update documents set derived_title = ${input.title}, plain_text = ${input.plainText}, outline = ${tx.json(input.outline)}
       where id = ${input.documentId}`;
-    if (written.links !== previous?.links) await replaceDocumentLinks(tx, input.documentId, input.links);
-    if (written.threads !== previous?.threads) await updateThreadAnchors(tx, { documentId: input.documentId, present: input.commentThreadIds });
+    await replaceDocumentLinks(tx, input.documentId, input.links);
+    await updateThreadAnchors(tx, { documentId: input.documentId, present: input.commentThreadIds });
     if (input.blocks) {
       const before = previous?.blocks;
       const after = written.blocks!;

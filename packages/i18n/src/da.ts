@@ -393,7 +393,7 @@ const da: Resource = {
     archivedNotice: "Dokumentet er arkiveret: det kan læses, men ikke ændres.",
     signedNotice: "Dokumentet er underskrevet og låst.",
     contentLimitNotice: "Dokumentet har mere indlejring eller indhold, end Twinning kan vise, så det åbnes skrivebeskyttet, så langt det kan vises.",
-    previewNotice: "Viser de første {{shown}} af {{total}} dele af dette lange dokument; editoren henter resten om et øjeblik.",
+    previewNotice: "Viser de første {{shown}} af {{total}} dele af dette lange dokument.",
     previewWhole: "Hent hele teksten (HTML)",
     readOnlyNotice: "Du kan læse dokumentet, men ikke ændre det.",
     saved: "Gemt.",

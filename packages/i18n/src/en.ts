@@ -391,7 +391,7 @@ const en = {
     archivedNotice: "This document is archived: it can be read but not changed.",
     signedNotice: "This document is signed and locked.",
     contentLimitNotice: "This document holds more nesting or content than Twinning can show, so it opens read-only as far as it can be shown.",
-    previewNotice: "Showing the first {{shown}} of {{total}} parts of this long document; the editor brings the rest in a moment.",
+    previewNotice: "Showing the first {{shown}} of {{total}} parts of this long document.",
     previewWhole: "Download the whole text (HTML)",
     readOnlyNotice: "You can read this document but not change it.",
     saved: "Saved.",

@@ -393,7 +393,7 @@ const zhCN: Resource = {
     archivedNotice: "该文档已归档：可以查看，但不能修改。",
     signedNotice: "该文档已签署并锁定。",
     contentLimitNotice: "该文档的嵌套或内容超出 Twinning 可显示的范围，因此以只读方式打开，并尽可能显示其内容。",
-    previewNotice: "此长文档目前显示前 {{shown}} 部分（共 {{total}} 部分）；编辑器稍后会加载其余内容。",
+    previewNotice: "此长文档目前显示前 {{shown}} 部分（共 {{total}} 部分）。",
     previewWhole: "下载全文（HTML）",
     readOnlyNotice: "您可以查看此文档，但不能修改。",
     saved: "已保存。",

@@ -38,7 +38,7 @@ describe("group commit cadence", () => {
     const streamWrites = starts.length - 1;
     expect(streamWrites).toBeLessThanOrEqual(Math.ceil(elapsed / cadenceMs) + 2);
     expect(streamWrites).toBeLessThan(100);
-    // Consecutive writes start a cadence apart (timers may fire a millisecond early).
-    for (let i = 1; i < starts.length; i++) expect(starts[i] - starts[i - 1]).toBeGreaterThanOrEqual(cadenceMs - 1.5);
+    // Consecutive writes start a cadence apart (less the moment between the timer and the write call).
+    for (let i = 1; i < starts.length; i++) expect(starts[i] - starts[i - 1]).toBeGreaterThanOrEqual(cadenceMs - 0.5);
   });
 });

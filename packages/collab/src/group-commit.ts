@@ -54,8 +54,10 @@ export class GroupCommit<T, R = number> {
     this.flushing = true;
     try {
       while (this.queue.length > 0) {
-        const wait = this.lastStart + this.cadenceMs - performance.now();
-        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+        // Node's timers count whole milliseconds from the loop's clock, so one may fire a little early.
+        for (let wait; (wait = this.lastStart + this.cadenceMs - performance.now()) > 0; ) {
+          await new Promise((resolve) => setTimeout(resolve, Math.ceil(wait)));
+        }
         this.lastStart = performance.now();
         let count = 0;
         let take = 0;

@@ -24,7 +24,7 @@ try {
   const columns = await app.db.owner<{ id: string }[]>`select id from board_columns where board_id = ${boardId} order by position collate "C"`;
   const [{ max }] = await app.db.owner`select max(position collate "C") as max from cards where column_id = ${columns[0].id}`;
   const keys = generateNKeysBetween(max, null, CARDS);
-  const rows = keys.map((position, i) => ({ boardId, columnId: columns[i % 3].id, position, title: `Bench card ${i + 1}`, area: "soil" }));
+  const rows = keys.map((position, i) => ({ spaceId, boardId, columnId: columns[i % 3].id, position, title: `Bench card ${i + 1}`, area: "soil" }));
   for (let i = 0; i < rows.length; i += 500) await app.db.owner`insert into cards ${app.db.owner(rows.slice(i, i + 500))}`;
 
   const login = async () => {

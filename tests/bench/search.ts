@@ -95,15 +95,15 @@ try {
     await saveSearchBlocks(sql, { documentId: doc.id, blocks: content });
   }
   const docTime = performance.now() - started;
-  const boards = await sql<{ id: string }[]>`insert into boards (space_id, title) select id, 'Bench board' from unnest(${spaces.map((s) => s.id)}::uuid[]) as id returning id`;
-  const columns = await sql<{ id: string; boardId: string }[]>`insert into board_columns (board_id, title, position) select id, 'A', 'a0' from unnest(${boards.map((b) => b.id)}::uuid[]) as id returning id, board_id`;
+  const boards = await sql<{ id: string; spaceId: string }[]>`insert into boards (space_id, title) select id, 'Bench board' from unnest(${spaces.map((s) => s.id)}::uuid[]) as id returning id, space_id`;
+  const columns = await sql<{ id: string; boardId: string; spaceId: string }[]>`insert into board_columns (space_id, board_id, title, position) select space_id, id, 'A', 'a0' from boards where id = any(${boards.map((b) => b.id)}::uuid[]) returning id, board_id, space_id`;
   started = performance.now();
   for (let i = 0; i < CARDS; i += 1_000) {
     const rows = Array.from({ length: Math.min(1_000, CARDS - i) }, (_, k) => {
       const n = i + k;
       const column = columns[n % columns.length];
       const chinese = n % 4 === 0;
-      return { boardId: column.boardId, columnId: column.id, position: `a${n}`, title: sentence(chinese, 6).slice(0, 200), description: sentence(chinese, 30) };
+      return { spaceId: column.spaceId, boardId: column.boardId, columnId: column.id, position: `a${n}`, title: sentence(chinese, 6).slice(0, 200), description: sentence(chinese, 30) };
     });
     await sql`insert into cards ${sql(rows)}`;
   }

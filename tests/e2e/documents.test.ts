@@ -40,7 +40,7 @@ describe("real-time documents in the browser", () => {
     // A second writable document in the space (the demo's China business strategy is signed).
     const [strategy] = await app.db.owner`
       insert into documents (space_id, type, title, language, template) values (${agreement.spaceId}, 'strategy', 'Strategi for kulturudveksling', 'da', 'strategy') returning id, space_id`;
-    await app.db.owner`insert into document_snapshots (document_id, state, last_seq) values (${strategy.id}, ${Buffer.from(jsonToYUpdate(templateContent("strategy", "da")))}, 0)`;
+    await app.db.owner`insert into document_snapshots (space_id, document_id, state, last_seq) values (${strategy.spaceId}, ${strategy.id}, ${Buffer.from(jsonToYUpdate(templateContent("strategy", "da")))}, 0)`;
     agreementId = agreement.id;
     agreementUrl = `${app.url}/s/${agreement.spaceId}/docs/${agreement.id}`;
     strategyUrl = `${app.url}/s/${strategy.spaceId}/docs/${strategy.id}`;

@@ -86,7 +86,7 @@ describe("boards", () => {
     expect(stranger.status).toBe(400);
     expect(await stranger.text()).toContain("Kun deltagere i rummet kan være ansvarlige.");
 
-    const [gone] = await app.db.owner`insert into board_columns (board_id, title, position) values (${boardId}, 'Midlertidig', 'zz') returning id`;
+    const [gone] = await app.db.owner`insert into board_columns (space_id, board_id, title, position) select space_id, id, 'Midlertidig', 'zz' from boards where id = ${boardId} returning id`;
     await app.db.owner`delete from board_columns where id = ${gone.id}`;
     const toDeleted = await post(base(), "clean", { intent: "move", cardId: card.id, columnId: gone.id, afterId: "" });
     // Not found (as a column of another board would be), with a message and the page kept.

@@ -95,7 +95,7 @@ describe("hostile document content", () => {
     });
     const update = Y.encodeStateAsUpdate(ydoc, before);
     const [{ id: userId }] = await app.db.owner`select id from users where email = ${demoEmail("ballerup-kommune")}`;
-    await app.db.owner`insert into document_updates (document_id, update, user_id) values (${documentId}, ${update}, ${userId})`;
+    await app.db.owner`insert into document_updates (space_id, document_id, update, user_id) select space_id, id, ${update}, ${userId} from documents where id = ${documentId}`;
 
     const res = await page(documentId);
     expect(res.status).toBe(200);

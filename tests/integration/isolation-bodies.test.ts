@@ -152,13 +152,13 @@ describe("isolation matrix: ids in bodies", () => {
     await owner`insert into memberships (tenant_id, user_id, role) values (${tenant.id}, ${hostUser}, 'owner')`;
     const [space] = await owner`insert into spaces (host_tenant_id, title, color, icon) values (${tenant.id}, ${`${name} space`}, 'blue', 'globe') returning id`;
     const [document] = await owner`insert into documents (space_id, type, title, language) values (${space.id}, 'note', 'Doc', 'da') returning id`;
-    await owner`insert into document_snapshots (document_id, state, last_seq) values (${document.id}, '\\x0000'::bytea, 0)`;
+    await owner`insert into document_snapshots (space_id, document_id, state, last_seq) values (${space.id}, ${document.id}, '\\x0000'::bytea, 0)`;
     const [board] = await owner`insert into boards (space_id, title) values (${space.id}, 'Board') returning id`;
-    const [column] = await owner`insert into board_columns (board_id, title, position) values (${board.id}, 'A', 'a0') returning id`;
-    const [secondColumn] = await owner`insert into board_columns (board_id, title, position) values (${board.id}, 'B', 'a1') returning id`;
-    const [card] = await owner`insert into cards (board_id, column_id, position, title) values (${board.id}, ${column.id}, 'a0', 'Card') returning id`;
-    const [secondCard] = await owner`insert into cards (board_id, column_id, position, title) values (${board.id}, ${column.id}, 'a1', 'Card 2') returning id`;
-    const [item] = await owner`insert into card_checklist (card_id, text, position) values (${card.id}, 'Item', 1) returning id`;
+    const [column] = await owner`insert into board_columns (space_id, board_id, title, position) values (${space.id}, ${board.id}, 'A', 'a0') returning id`;
+    const [secondColumn] = await owner`insert into board_columns (space_id, board_id, title, position) values (${space.id}, ${board.id}, 'B', 'a1') returning id`;
+    const [card] = await owner`insert into cards (space_id, board_id, column_id, position, title) values (${space.id}, ${board.id}, ${column.id}, 'a0', 'Card') returning id`;
+    const [secondCard] = await owner`insert into cards (space_id, board_id, column_id, position, title) values (${space.id}, ${board.id}, ${column.id}, 'a1', 'Card 2') returning id`;
+    const [item] = await owner`insert into card_checklist (space_id, card_id, text, position) values (${space.id}, ${card.id}, 'Item', 1) returning id`;
     // A named version of the document, and a notification for the host user about it.
     const [version] = await owner`
       insert into document_versions (document_id, space_id, name, kind, state, content, content_hash, created_by)

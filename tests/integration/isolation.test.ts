@@ -303,7 +303,7 @@ describe("isolation matrix", () => {
     fixture.documentId = doc.id;
     // Its Chinese translation (for the side-by-side page).
     const [translation] = await owner`insert into documents (space_id, type, title, language) values (${space.id}, 'note', ${`${SECRET_DOCUMENT} (中文)`}, 'zh-CN') returning id`;
-    await owner`insert into document_snapshots (document_id, state, last_seq) select ${translation.id}, state, 0 from document_snapshots where document_id = ${doc.id}`;
+    await owner`insert into document_snapshots (space_id, document_id, state, last_seq) select space_id, ${translation.id}, state, 0 from document_snapshots where document_id = ${doc.id}`;
     await owner`insert into document_translations (document_id, source_id, space_id, created_by) values (${translation.id}, ${doc.id}, ${space.id}, 'hostAdmin')`;
     fixture.translationId = translation.id;
     const [version] = await owner`

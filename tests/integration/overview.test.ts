@@ -150,8 +150,8 @@ describe("activity overview", () => {
     const [board] = await app.db.owner<{ id: string; column: string }[]>`
       select b.id, (select c.id from board_columns c where c.board_id = b.id order by c.position limit 1) as column from boards b where b.space_id = ${spaceId} limit 1`;
     const [card] = await app.db.owner<{ id: string }[]>`
-      insert into cards (board_id, column_id, position, title, due_date, area, lead_tenant_id)
-      values (${board.id}, ${board.column}, 'zz', ${title}, '2014-06-15', 'business', (select id from tenants where slug = 'ballerup-kommune')) returning id`;
+      insert into cards (space_id, board_id, column_id, position, title, due_date, area, lead_tenant_id)
+      values (${spaceId}, ${board.id}, ${board.column}, 'zz', ${title}, '2014-06-15', 'business', (select id from tenants where slug = 'ballerup-kommune')) returning id`;
     const body = await page("egedal-kommune", "year=2014");
     const got = totals(body);
     expect(got.total).toBe(100);

@@ -22,8 +22,8 @@ const DIRECTORY_TABLES = new Set(["tenants", "network_members"]);
 /**
  * How the schema would distribute on Citus (README, "Distributing on Citus"): tenants, people and the
  * directory are reference tables (copied to every node); everything in a space is distributed and
- * co-located by `space_id`, which such a table must carry, not null. The tables that still reach their
- * space only through a parent are listed, so the list can only shrink.
+ * co-located by `space_id`, which such a table must carry, not null (a parent's children too, migration
+ * 00022). The one exception, `audit_events`, is split before distributing (README).
  */
 const REFERENCE_TABLES = new Set([
   "api_tokens",
@@ -38,17 +38,6 @@ const REFERENCE_TABLES = new Set([
   "tenant_approvers",
   "tenants",
   "users",
-]);
-const SPACE_ID_THROUGH_PARENT = new Set([
-  "board_columns",
-  "card_assignees",
-  "card_checklist",
-  "card_comments",
-  "card_events",
-  "cards",
-  "document_card_links",
-  "document_snapshots",
-  "document_updates",
 ]);
 
 interface World {
@@ -86,8 +75,8 @@ async function seedWorld(sql: Sql, name: string): Promise<World> {
   await sql`insert into space_members (space_id, tenant_id, user_id) values (${space}, ${memberTenant}, ${member})`;
   await sql`insert into audit_events (actor_id, tenant_id, space_id, action) values (${userId}, ${tenant}, ${space}, 'space.created')`;
   const doc = await one(sql`insert into documents (space_id, type, title, language) values (${space}, 'note', ${`${name} doc`}, 'da') returning id`);
-  await sql`insert into document_snapshots (document_id, state, last_seq) values (${doc}, '\\x00'::bytea, 0)`;
-  await sql`insert into document_updates (document_id, update, user_id) values (${doc}, '\\x00'::bytea, ${userId})`;
+  await sql`insert into document_snapshots (space_id, document_id, state, last_seq) values (${space}, ${doc}, '\\x00'::bytea, 0)`;
+  await sql`insert into document_updates (space_id, document_id, update, user_id) values (${space}, ${doc}, '\\x00'::bytea, ${userId})`;
   const version = await one(sql`insert into document_versions (document_id, space_id, name, kind, state, content, content_hash, created_by)
     values (${doc}, ${space}, 'v1', 'named', '\\x00'::bytea, '{"type":"doc"}', ${"0".repeat(64)}, ${member}) returning id`);
   const round = await one(sql`insert into approval_rounds (document_id, space_id, version_id, content_hash, requested_by)
@@ -97,13 +86,13 @@ async function seedWorld(sql: Sql, name: string): Promise<World> {
   const thread = await one(sql`insert into comment_threads (document_id, space_id, quote, created_by) values (${doc}, ${space}, 'quote', ${member}) returning id`);
   await sql`insert into document_comments (thread_id, space_id, author_id, body) values (${thread}, ${space}, ${member}, 'comment')`;
   const board = await one(sql`insert into boards (space_id, title) values (${space}, ${`${name} board`}) returning id`);
-  const column = await one(sql`insert into board_columns (board_id, title, position) values (${board}, 'A', 'a0') returning id`);
-  const card = await one(sql`insert into cards (board_id, column_id, position, title) values (${board}, ${column}, 'a0', ${`${name} card`}) returning id`);
-  await sql`insert into card_assignees (card_id, user_id) values (${card}, ${member})`;
-  await one(sql`insert into card_checklist (card_id, text, position) values (${card}, 'item', 1) returning id`);
-  await one(sql`insert into card_comments (card_id, author_id, body) values (${card}, ${member}, 'comment') returning id`);
-  await sql`insert into card_events (card_id, actor_id, action) values (${card}, ${member}, 'created')`;
-  await sql`insert into document_card_links (document_id, card_id, ordinal) values (${doc}, ${card}, 0)`;
+  const column = await one(sql`insert into board_columns (space_id, board_id, title, position) values (${space}, ${board}, 'A', 'a0') returning id`);
+  const card = await one(sql`insert into cards (space_id, board_id, column_id, position, title) values (${space}, ${board}, ${column}, 'a0', ${`${name} card`}) returning id`);
+  await sql`insert into card_assignees (space_id, card_id, user_id) values (${space}, ${card}, ${member})`;
+  await one(sql`insert into card_checklist (space_id, card_id, text, position) values (${space}, ${card}, 'item', 1) returning id`);
+  await one(sql`insert into card_comments (space_id, card_id, author_id, body) values (${space}, ${card}, ${member}, 'comment') returning id`);
+  await sql`insert into card_events (space_id, card_id, actor_id, action) values (${space}, ${card}, ${member}, 'created')`;
+  await sql`insert into document_card_links (space_id, document_id, card_id, ordinal) values (${space}, ${doc}, ${card}, 0)`;
   const activity = await one(sql`insert into activities (space_id, kind, title, starts_on, area, created_by) values (${space}, 'meeting', ${`${name} activity`}, '2014-03-16', 'overall', ${member}) returning id`);
   await sql`insert into activity_organisations (activity_id, space_id, tenant_id) values (${activity}, ${space}, ${memberTenant})`;
   await one(sql`insert into api_tokens (user_id, name, token_hash, prefix, scope) values (${userId}, 'token', ${createHash("sha256").update(name).digest("hex")}, 'twn_', 'read') returning id`);
@@ -154,19 +143,35 @@ describe("row-level security on every table", () => {
     expect(missing).toEqual([]);
   });
 
-  it("every table is a listed reference table or carries a space_id not null (the Citus distribution column), but for the listed few", async () => {
+  it("every table is a listed reference table or carries a space_id not null (the Citus distribution column)", async () => {
     const shapes = await sql<{ name: string; spaceId: "YES" | "NO" | null }[]>`
       select c.relname as name, (select k.is_nullable from information_schema.columns k
         where k.table_schema = 'public' and k.table_name = c.relname and k.column_name = 'space_id') as space_id
       from pg_class c where c.relnamespace = 'public'::regnamespace and c.relkind = 'r' order by c.relname`;
     const wrong = shapes
-      .filter((t) => !REFERENCE_TABLES.has(t.name) && !SPACE_ID_THROUGH_PARENT.has(t.name) && t.spaceId !== "NO" && t.name !== "audit_events")
+      .filter((t) => !REFERENCE_TABLES.has(t.name) && t.spaceId !== "NO" && t.name !== "audit_events")
       .map((t) => `${t.name} (space_id ${t.spaceId === null ? "missing" : "nullable"})`);
     expect(wrong).toEqual([]);
-    // The lists name tables that exist, and the parents' children still lack the column (else move them).
+    // The list names tables that exist.
     const names = new Set(shapes.map((t) => t.name));
-    for (const table of [...REFERENCE_TABLES, ...SPACE_ID_THROUGH_PARENT]) expect(names.has(table), table).toBe(true);
-    for (const t of shapes.filter((t) => SPACE_ID_THROUGH_PARENT.has(t.name))) expect(t.spaceId, `${t.name} has space_id now: move it off the list`).toBeNull();
+    for (const table of REFERENCE_TABLES) expect(names.has(table), table).toBe(true);
+  });
+
+  it("a row of a space's table refers to its parent in the same space: every foreign key between two such tables includes space_id", async () => {
+    const keys = await sql<{ name: string; child: string; parent: string; pairs: string[] }[]>`
+      select c.conname as name, c.conrelid::regclass::text as child, c.confrelid::regclass::text as parent,
+        array(select a.attname || '=' || b.attname from unnest(c.conkey, c.confkey) as k(ck, pk)
+              join pg_attribute a on a.attrelid = c.conrelid and a.attnum = k.ck
+              join pg_attribute b on b.attrelid = c.confrelid and b.attnum = k.pk) as pairs
+      from pg_constraint c where c.contype = 'f' and c.connamespace = 'public'::regnamespace`;
+    const spaced = (table: string) => !REFERENCE_TABLES.has(table) && table !== "audit_events";
+    const between = keys.filter((k) => spaced(k.child) && spaced(k.parent));
+    expect(between.length).toBeGreaterThan(20);
+    expect(between.filter((k) => !k.pairs.includes("space_id=space_id")).map((k) => `${k.name} (${k.child} → ${k.parent})`)).toEqual([]);
+    // And PostgreSQL holds it: a card's event cannot claim another space than its card's.
+    const [card] = await sql<{ id: string }[]>`select id from cards where space_id = any(select id from spaces) limit 1`;
+    const [other] = await sql<{ id: string }[]>`select id from spaces where id <> (select space_id from cards where id = ${card.id}) limit 1`;
+    await expect(sql`insert into card_events (space_id, card_id, action) values (${other.id}, ${card.id}, 'created')`).rejects.toThrow(/foreign key/);
   });
 
   it("each table holds rows of the host's world (so the checks below are not empty)", async () => {

@@ -45,7 +45,7 @@ export interface LogRow {
 }
 
 /**
- * Documents in PostgreSQL (tables of migration 00004_documents.sql): an append-only update log and a
+ * Documents in PostgreSQL (tables of migrations 00004 and 00022): an append-only update log and a
  * snapshot. A document is its snapshot plus all its remaining log rows; compaction folds rows into the
  * snapshot and deletes exactly those rows in the same transaction, so a crash at any point loses
  * nothing and applying a row twice is harmless (Yjs updates are idempotent).
@@ -115,8 +115,8 @@ export class PgPersistence implements CollabPersistence {
       if (logSeqs.length === 0) return { compactedRows: 0, lastSeq: stored.lastSeq, snapshotBytes: 0 };
       const state = this.merge(documentId, stored.updates);
       await tx`
-        insert into document_snapshots (document_id, state, last_seq, updated_at)
-        values (${documentId}, ${state}, ${stored.lastSeq}, now())
+        insert into document_snapshots (space_id, document_id, state, last_seq, updated_at)
+        values ((select space_id from documents where id = ${documentId}), ${documentId}, ${state}, ${stored.lastSeq}, now())
         on conflict (document_id) do update set state = excluded.state, last_seq = excluded.last_seq, updated_at = now()`;
       await this.options.beforeDeleteCompacted?.(documentId);
       // Exactly the rows merged: a row committed meanwhile may carry a lower seq than the highest read.
@@ -131,7 +131,13 @@ export class PgPersistence implements CollabPersistence {
   }
 
   private async insertRows(sql: Sql, rows: LogRow[]): Promise<number[]> {
-    const inserted = await sql<{ seq: string }[]>`insert into document_updates ${sql(rows)} returning seq`;
+    // Each row carries its document's space (the distribution column), read in the same statement.
+    const values = rows.map((r, i) => [i, r.documentId, r.update, r.userId]);
+    const inserted = await sql<{ seq: string }[]>`
+      insert into document_updates (space_id, document_id, update, user_id)
+      select (select space_id from documents where id = v.document_id::uuid), v.document_id::uuid, v.update::bytea, v.user_id::text
+      from (values ${sql(values as never)}) as v (ord, document_id, update, user_id)
+      order by v.ord::int returning seq`;
     // Rows of one INSERT … VALUES draw their identity values in list order; sorting makes that explicit.
     return inserted.map((r) => Number(r.seq)).sort((a, b) => a - b);
   }

@@ -390,11 +390,11 @@ export async function appendUpdatesUnlessLocked(
   const values = rows.map((r, i) => [i, r.documentId, r.update, r.userId]);
   const [result] = await sql<{ seqs: string[]; refused: Record<string, "signed" | "archived">; found: number }[]>`
     with docs as (
-      select id, case when archived_at is not null then 'archived' when status = 'signed' then 'signed' end as refused
+      select id, space_id, case when archived_at is not null then 'archived' when status = 'signed' then 'signed' end as refused
       from documents where id = any(${ids}::uuid[]) order by id for key share
     ), inserted as (
-      insert into document_updates (document_id, update, user_id)
-      select v.document_id::uuid, v.update::bytea, v.user_id::text
+      insert into document_updates (space_id, document_id, update, user_id)
+      select d.space_id, v.document_id::uuid, v.update::bytea, v.user_id::text
       from (values ${sql(values as never)}) as v (ord, document_id, update, user_id)
       join docs d on d.id = v.document_id::uuid and d.refused is null
       order by v.ord::int

@@ -83,7 +83,7 @@ export async function createBoard(
   let position: string | null = null;
   for (const [i, title] of input.columns.entries()) {
     position = generateKeyBetween(position, null);
-    await tx`insert into board_columns (board_id, title, kind, position) values (${board.id}, ${title}, ${kinds[i]}, ${position})`;
+    await tx`insert into board_columns (space_id, board_id, title, kind, position) values (${board.spaceId}, ${board.id}, ${title}, ${kinds[i]}, ${position})`;
   }
   await announce(tx, board.spaceId, board.id, []);
   return board;
@@ -171,8 +171,8 @@ export async function createCard(
   const [last] = await tx<{ position: string }[]>`
     select position from cards where column_id = ${column.id} and deleted_at is null order by position desc limit 1`;
   const [card] = await tx<{ id: string }[]>`
-    insert into cards (board_id, column_id, position, title, description, lead_tenant_id, start_date, due_date, area, created_by)
-    values (${boardId}, ${column.id}, ${generateKeyBetween(last?.position ?? null, null)}, ${input.title}, ${input.description},
+    insert into cards (space_id, board_id, column_id, position, title, description, lead_tenant_id, start_date, due_date, area, created_by)
+    values (${input.board.spaceId}, ${boardId}, ${column.id}, ${generateKeyBetween(last?.position ?? null, null)}, ${input.title}, ${input.description},
             ${input.leadTenantId ?? null}, ${input.startDate ?? null}, ${input.dueDate ?? null}, ${input.area ?? null}, ${input.actorId})
     returning id`;
   await setAssignees(tx, card.id, input.assignees);
@@ -214,8 +214,10 @@ export interface BoardRef {
 }
 
 async function setAssignees(tx: Queryable, cardId: string, assignees: string[]): Promise<void> {
-  const rows = [...new Set(assignees)].map((userId) => ({ cardId, userId }));
-  if (rows.length) await tx`insert into card_assignees ${tx(rows)}`;
+  if (!assignees.length) return;
+  await tx`
+    insert into card_assignees (space_id, card_id, user_id)
+    select c.space_id, c.id, u from cards c, unnest(${[...new Set(assignees)]}::text[]) as u where c.id = ${cardId}`;
 }
 
 /**
@@ -262,7 +264,7 @@ export async function addColumn(tx: Queryable, input: { board: BoardRef; title: 
   const boardId = input.board.id;
   await lockBoard(tx, boardId);
   const [last] = await tx<{ position: string }[]>`select position from board_columns where board_id = ${boardId} order by position desc limit 1`;
-  await tx`insert into board_columns (board_id, title, position) values (${boardId}, ${input.title}, ${generateKeyBetween(last?.position ?? null, null)})`;
+  await tx`insert into board_columns (space_id, board_id, title, position) values (${input.board.spaceId}, ${boardId}, ${input.title}, ${generateKeyBetween(last?.position ?? null, null)})`;
   await announce(tx, input.board.spaceId, boardId, []);
 }
 
@@ -331,8 +333,9 @@ export async function findChecklistItem(sql: Queryable, cardId: string, itemId: 
 /** Card commands below take the card the caller authorised (its id, already scoped to its board). */
 export async function addChecklistItem(tx: Queryable, input: { cardId: string; text: string; actorId: string }): Promise<void> {
   await tx`
-    insert into card_checklist (card_id, text, position)
-    values (${input.cardId}, ${input.text}, (select coalesce(max(position), 0) + 1 from card_checklist where card_id = ${input.cardId}))`;
+    insert into card_checklist (space_id, card_id, text, position)
+    select space_id, id, ${input.text}, (select coalesce(max(position), 0) + 1 from card_checklist where card_id = ${input.cardId})
+    from cards where id = ${input.cardId}`;
   await cardEvent(tx, input.cardId, input.actorId, "checklistAdded", { text: input.text });
   await announceCard(tx, input.cardId);
 }
@@ -360,7 +363,7 @@ export async function commentsOf(sql: Queryable, cardId: string): Promise<Commen
 }
 
 export async function addComment(tx: Queryable, input: { cardId: string; body: string; actorId: string }): Promise<void> {
-  await tx`insert into card_comments (card_id, author_id, body) values (${input.cardId}, ${input.actorId}, ${input.body})`;
+  await tx`insert into card_comments (space_id, card_id, author_id, body) select space_id, id, ${input.actorId}, ${input.body} from cards where id = ${input.cardId}`;
   await cardEvent(tx, input.cardId, input.actorId, "commented", {});
   await announceCard(tx, input.cardId);
 }
@@ -457,12 +460,13 @@ export async function replaceDocumentLinks(tx: Queryable, documentId: string, al
   // Only cards of the document's own space count: a link to another space's card (typed into the Yjs
   // state by hand) must not put this document on that card's backlinks.
   const visible = links.length
-    ? await tx<{ id: string }[]>`
-        select c.id from cards c join boards b on b.id = c.board_id
-        where c.id = any(${links.map((l) => l.cardId)}) and b.space_id = (select space_id from documents where id = ${documentId})`
+    ? await tx<{ id: string; spaceId: string }[]>`
+        select c.id, c.space_id from cards c
+        where c.id = any(${links.map((l) => l.cardId)}) and c.space_id = (select space_id from documents where id = ${documentId})`
     : [];
   const known = new Set(visible.map((c) => c.id));
-  const rows = links.filter((l) => known.has(l.cardId)).map((l, ordinal) => ({ documentId, cardId: l.cardId, ordinal, context: l.context }));
+  const spaceId = visible[0]?.spaceId;
+  const rows = links.filter((l) => known.has(l.cardId)).map((l, ordinal) => ({ spaceId, documentId, cardId: l.cardId, ordinal, context: l.context }));
   if (rows.length) await tx`insert into document_card_links ${tx(rows)}`;
   const old = new Set(before.map((r) => r.cardId));
   const changed = [...new Set([...old, ...known])].filter((id) => old.has(id) !== known.has(id));
@@ -474,7 +478,7 @@ export async function replaceDocumentLinks(tx: Queryable, documentId: string, al
 }
 
 async function cardEvent(tx: Queryable, cardId: string, actorId: string, action: string, details: Record<string, string>): Promise<void> {
-  await tx`insert into card_events (card_id, actor_id, action, details) values (${cardId}, ${actorId}, ${action}, ${tx.json(details)})`;
+  await tx`insert into card_events (space_id, card_id, actor_id, action, details) select space_id, id, ${actorId}, ${action}, ${tx.json(details)} from cards where id = ${cardId}`;
 }
 
 /** Queues a card event for the space's webhooks: the card as the API shows it, and what the event adds. */

@@ -50,7 +50,7 @@ export async function createDocument(
     insert into documents (space_id, type, title, language, template, created_by, last_edited_by, last_edited_at)
     values (${input.spaceId}, ${input.type}, ${input.title}, ${input.language}, ${input.template}, ${input.actorId}, ${input.actorId}, now())
     returning *`;
-  await tx`insert into document_snapshots (document_id, state, last_seq) values (${doc.id}, ${Buffer.from(input.initialState)}, 0)`;
+  await tx`insert into document_snapshots (space_id, document_id, state, last_seq) values (${doc.spaceId}, ${doc.id}, ${Buffer.from(input.initialState)}, 0)`;
   await recordAudit(tx, { actorId: input.actorId, spaceId: input.spaceId, action: "document.created", details: { title: doc.title } });
   return doc;
 }

@@ -238,8 +238,8 @@ export async function loadDemoWorld(sql: Sql, log: (m: string) => void = () => {
       const cardIds: string[] = [];
       for (const [i, task] of doc.tasks.entries()) {
         const [card] = await tx<{ id: string }[]>`
-          insert into cards (board_id, column_id, position, title, lead_tenant_id, due_date, area)
-          values (${board.id}, ${board.firstColumn}, ${positions[i]}, ${task.title_da},
+          insert into cards (space_id, board_id, column_id, position, title, lead_tenant_id, due_date, area)
+          values (${space.id}, ${board.id}, ${board.firstColumn}, ${positions[i]}, ${task.title_da},
                   (select id from tenants where slug = ${task.lead}), ${dueDate(task.due)}, ${task.area})
           returning id`;
         cardIds.push(card.id);
@@ -248,13 +248,13 @@ export async function loadDemoWorld(sql: Sql, log: (m: string) => void = () => {
         insert into documents (space_id, type, title, language, template, derived_title)
         values (${space.id}, ${doc.type}, ${doc.title_da}, 'da', ${doc.slug}, ${doc.title_da}) returning id`;
       const content = documentContent(doc, cardIds);
-      await tx`insert into document_snapshots (document_id, state, last_seq) values (${row.id}, ${Buffer.from(jsonToYUpdate(content))}, 0)`;
+      await tx`insert into document_snapshots (space_id, document_id, state, last_seq) values (${space.id}, ${row.id}, ${Buffer.from(jsonToYUpdate(content))}, 0)`;
       // Searchable from the start (later the collaboration server's derive step keeps it up).
       const derived = deriveFromNode(editorSchema.nodeFromJSON(content));
       await saveSearchBlocks(tx, { documentId: row.id, blocks: derived.blocks });
       await saveDocumentBlocks(tx, { documentId: row.id, blocks: derived.topBlocks });
       for (const [ordinal, cardId] of cardIds.entries()) {
-        await tx`insert into document_card_links (document_id, card_id, ordinal, context) values (${row.id}, ${cardId}, ${ordinal}, 'Opgaver')`;
+        await tx`insert into document_card_links (space_id, document_id, card_id, ordinal, context) values (${space.id}, ${row.id}, ${cardId}, ${ordinal}, 'Opgaver')`;
       }
     }
     await loadDemoVersions(tx);
@@ -273,8 +273,9 @@ async function demoBoard(tx: Sql | TransactionSql, spaceId: string, title: strin
     [board] = await tx<{ id: string }[]>`insert into boards (space_id, title) values (${spaceId}, ${title}) returning id`;
     const keys = generateNKeysBetween(null, null, 3);
     await tx`
-      insert into board_columns (board_id, title, kind, position) values
-        (${board.id}, 'Ikke startet', 'open', ${keys[0]}), (${board.id}, 'I gang', 'active', ${keys[1]}), (${board.id}, 'Færdig', 'done', ${keys[2]})`;
+      insert into board_columns (space_id, board_id, title, kind, position) values
+        (${spaceId}, ${board.id}, 'Ikke startet', 'open', ${keys[0]}), (${spaceId}, ${board.id}, 'I gang', 'active', ${keys[1]}),
+        (${spaceId}, ${board.id}, 'Færdig', 'done', ${keys[2]})`;
   }
   const [first] = await tx<{ id: string }[]>`select id from board_columns where board_id = ${board.id} order by position collate "C" limit 1`;
   return { id: board.id, firstColumn: first.id };

@@ -65,7 +65,7 @@ export async function loadDemoTranslations(tx: Sql | TransactionSql): Promise<vo
   const [doc] = await tx<{ id: string }[]>`
     insert into documents (space_id, type, title, language, template, derived_title, created_by)
     values (${source.spaceId}, ${source.type}, ${TITLE}, 'zh-CN', ${`${SOURCE}-zh`}, ${TITLE}, ${host}) returning id`;
-  await tx`insert into document_snapshots (document_id, state, last_seq) values (${doc.id}, ${Buffer.from(jsonToYUpdate(translated))}, 0)`;
+  await tx`insert into document_snapshots (space_id, document_id, state, last_seq) values (${source.spaceId}, ${doc.id}, ${Buffer.from(jsonToYUpdate(translated))}, 0)`;
   await tx`insert into document_translations (document_id, source_id, space_id, created_by) values (${doc.id}, ${source.id}, ${source.spaceId}, ${host})`;
   await saveDocumentBlocks(tx, { documentId: doc.id, blocks: deriveFromNode(Node.fromJSON(editorSchema, translated)).topBlocks });
   // Caught up with every source block, but the areas with their Danish text from before the edit.

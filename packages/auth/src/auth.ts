@@ -1,5 +1,5 @@
 import { PostgresJsAdapter } from "@lucia-auth/adapter-postgresql";
-import { Cookie, generateIdFromEntropySize, Lucia, TimeSpan, type Session, type User } from "lucia";
+import { Cookie, generateIdFromEntropySize, Lucia, TimeSpan, type DatabaseSession, type DatabaseUser, type Session, type User } from "lucia";
 import type { Locale } from "@twinning/domain";
 import { announceAccess, endSession, findUserByEmail, findUserById, insertUser, setPasswordHash, type Sql } from "@twinning/db";
 import { decoyPasswordHash, hashPassword, isCommonPassword, verifyPassword } from "./password";
@@ -51,6 +51,31 @@ export type Auth = ReturnType<typeof createAuth>;
 
 const HOUR = 3_600_000;
 
+/**
+ * Lucia's adapter reads a session and its user with two queries (the whole user row, password hash
+ * included); every request and socket upgrade validates a session, so this reads both in one, and
+ * of the user only what `getUserAttributes` keeps.
+ */
+class SessionWithUserAdapter extends PostgresJsAdapter {
+  constructor(private readonly rows: { unsafe: (query: string, args: unknown[]) => Promise<Record<string, unknown>[]> }, tables: { user: string; session: string }) {
+    super(rows as never, tables);
+  }
+
+  override async getSessionAndUser(sessionId: string): Promise<[DatabaseSession | null, DatabaseUser | null]> {
+    const [row] = await this.rows.unsafe(
+      `select s.user_id, s.expires_at, s.created_at, u.email, u.name, u.locale, u.current_tenant_id
+       from sessions s join users u on u.id = s.user_id where s.id = $1`,
+      [sessionId],
+    );
+    if (!row) return [null, null];
+    const { user_id: userId, expires_at: expiresAt, created_at, ...user } = row as { user_id: string; expires_at: Date; created_at: Date };
+    return [
+      { id: sessionId, userId, expiresAt, attributes: { created_at } },
+      { id: userId, attributes: user },
+    ];
+  }
+}
+
 export function createAuth(sql: Sql, options: AuthOptions) {
   const idle = options.idleTimeoutMs ?? 8 * HOUR;
   const absolute = options.absoluteTimeoutMs ?? 7 * 24 * HOUR;
@@ -61,7 +86,7 @@ export function createAuth(sql: Sql, options: AuthOptions) {
         Object.fromEntries(Object.entries(row).map(([k, v]) => [k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), v]))
       ),
   };
-  const lucia = new Lucia(new PostgresJsAdapter(rawSql as never, { user: "users", session: "sessions" }), {
+  const lucia = new Lucia(new SessionWithUserAdapter(rawSql as never, { user: "users", session: "sessions" }), {
     sessionExpiresIn: new TimeSpan(Math.max(1, Math.round(idle / 1000)), "s"),
     sessionCookie: {
       name: options.secure ? "__Host-twinning_session" : "twinning_session",

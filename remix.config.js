@@ -12,7 +12,11 @@ export default {
     v3_relativeSplatPath: true,
     v3_throwAbortReason: true,
     v3_singleFetch: true,
-    v3_lazyRouteDiscovery: true,
+    // Off (all routes in the page's manifest, as React Router 7's `routeDiscovery: { mode: "initial" }`):
+    // lazy discovery watches the whole page with a MutationObserver that searches every changed
+    // element's subtree for links, so each block the editor inserts searched the whole document again
+    // (quadratic: 1.6 s of a 3 MB document's 4 s of script until editable).
+    v3_lazyRouteDiscovery: false,
     v3_routeConfig: false,
   },
 };

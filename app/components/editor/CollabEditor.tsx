@@ -15,6 +15,7 @@ import { CardDataContext, CardNode, HighlightedCardContext } from "./CardNode";
 import { CommentHighlights } from "./commentHighlights";
 import { ReviewHighlights } from "./reviewHighlights";
 import { DocumentEnds } from "./documentEnds";
+import { LongDocument } from "./longDocument";
 import { LinkDialog } from "./LinkDialog";
 import { useCardSummaries } from "./useCardSummaries";
 import { StaticContent } from "./StaticContent";
@@ -81,6 +82,7 @@ function BoundEditor({ session, readOnly, language, fallbackHtml, user, spaceId,
         DocumentEnds,
         CommentHighlights,
         ReviewHighlights,
+        LongDocument,
       ],
       editorProps: {
         attributes: { "aria-label": t("editor.label"), role: "textbox", "aria-multiline": "true", class: "document-body", lang: language },

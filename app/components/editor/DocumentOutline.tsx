@@ -28,6 +28,9 @@ function headings(editor: Editor): Entry[] {
  */
 const WIDE = "(min-width: 1340px)";
 
+// How long after the last change the outline is read again.
+const OUTLINE_DELAY_MS = 250;
+
 /**
  * The document's headings, live from the editor (every change, local or from others), as a navigation
  * list. Choosing one scrolls to the heading and puts the cursor (or, read-only, focus) on it.
@@ -38,17 +41,31 @@ export function DocumentOutline({ editor }: { editor: Editor }) {
   const [entries, setEntries] = useState<Entry[]>(() => headings(editor));
   const [open, setOpen] = useState(() => window.matchMedia(WIDE).matches);
   useEffect(() => {
-    const read = ({ transaction }: { transaction: { docChanged: boolean } }) => {
-      if (transaction.docChanged) setEntries(headings(editor));
+    // Read once typing pauses, not per keystroke: in a long document the walk and the list's
+    // re-render cost more than the keystroke itself. The list changes only when the headings do
+    // (positions are read again when one is chosen).
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const same = (a: Entry[], b: Entry[]) => a.length === b.length && a.every((e, i) => e.level === b[i].level && e.text === b[i].text);
+    const refresh = () => {
+      const next = headings(editor);
+      setEntries((old) => (same(old, next) ? old : next));
     };
-    setEntries(headings(editor));
+    const read = ({ transaction }: { transaction: { docChanged: boolean } }) => {
+      if (!transaction.docChanged) return;
+      clearTimeout(timer);
+      timer = setTimeout(refresh, OUTLINE_DELAY_MS);
+    };
+    refresh();
     editor.on("transaction", read);
     return () => {
+      clearTimeout(timer);
       editor.off("transaction", read);
     };
   }, [editor]);
   if (!entries.length) return null;
-  const go = (entry: Entry) => {
+  const go = (index: number) => {
+    const entry = headings(editor)[index];
+    if (!entry) return;
     const dom = editor.view.nodeDOM(entry.pos);
     if (!(dom instanceof HTMLElement)) return;
     dom.scrollIntoView({ block: "start" });
@@ -69,9 +86,9 @@ export function DocumentOutline({ editor }: { editor: Editor }) {
         </button>
       </h2>
       <ol id={`${id}-list`} hidden={!open}>
-        {entries.map((entry) => (
-          <li key={entry.pos} className={`outline-level-${Math.min(entry.level, 3)}`}>
-            <button type="button" className="outline-link" onClick={() => go(entry)}>
+        {entries.map((entry, index) => (
+          <li key={index} className={`outline-level-${Math.min(entry.level, 3)}`}>
+            <button type="button" className="outline-link" onClick={() => go(index)}>
               {entry.text}
             </button>
           </li>

@@ -1,6 +1,6 @@
 import { apiDocument, createDocument, documentsPage } from "@twinning/db";
 import { LIMITS } from "@twinning/domain";
-import { jsonToYUpdate } from "@twinning/editor";
+import { jsonToYUpdate, withBlockIds } from "@twinning/editor";
 import { markdownToDoc } from "@twinning/editor/markdown";
 import { OPERATIONS } from "~/lib/api-operations";
 import { ApiProblem, apiRoute, keysetAnswer, pageRequest } from "~/lib/api.server";
@@ -17,6 +17,6 @@ export const action = apiRoute(OPERATIONS.createDocument, async ({ tx, space, bo
   const converted = markdownToDoc(body.markdown);
   if (!converted.ok) throw new ApiProblem(400, `markdown.${converted.reason}`, { max: LIMITS.markdownLength });
   const { title, type, language } = body;
-  const doc = await createDocument(tx, { spaceId: s.id, title, type, language, template: "markdown", initialState: jsonToYUpdate(converted.json), actorId: user.id });
+  const doc = await createDocument(tx, { spaceId: s.id, title, type, language, template: "markdown", initialState: jsonToYUpdate(withBlockIds(converted.json)), actorId: user.id });
   return apiDocument(doc);
 });

@@ -5,7 +5,7 @@ import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { createDocument } from "@twinning/db";
 import { createDocumentSchema, DOCUMENT_TEMPLATES, DOCUMENT_TYPES, LIMITS, LOCALES } from "@twinning/domain";
-import { jsonToYUpdate, templateContent } from "@twinning/editor";
+import { jsonToYUpdate, templateContent, withBlockIds } from "@twinning/editor";
 import { FormMessage, SelectField, TextField } from "~/components/Field";
 import { ErrorPage } from "~/components/ErrorPage";
 import { authorizeSpace, requireUser } from "~/lib/access.server";
@@ -33,7 +33,8 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
       title,
       language,
       template,
-      initialState: jsonToYUpdate(templateContent(template, language)),
+      // Its blocks named from the start, so no editor has to name them on its first keystroke.
+      initialState: jsonToYUpdate(withBlockIds(templateContent(template, language))),
       actorId: user.id,
     });
     context.log.info({ documentId: doc.id, spaceId: space.id, template }, "document created");

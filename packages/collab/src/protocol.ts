@@ -41,6 +41,15 @@ export function syncStep2Frame(doc: Y.Doc, stateVector?: Uint8Array): Uint8Array
   return encoding.toUint8Array(encoder);
 }
 
+/** `[0, 1, update]` of an update encoded already (a whole document's state). */
+export function syncStep2FrameOf(update: Uint8Array): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, MessageType.Sync);
+  encoding.writeVarUint(encoder, SyncType.Step2);
+  encoding.writeVarUint8Array(encoder, update);
+  return encoding.toUint8Array(encoder);
+}
+
 /** `[0, 2, update]`: one incremental document update. */
 export function updateFrame(update: Uint8Array): Uint8Array {
   const encoder = encoding.createEncoder();

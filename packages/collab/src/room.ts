@@ -7,7 +7,7 @@ import { readClientFrame } from "./frame-reader";
 import type { AwarenessHook, CollabLimits, CollabLog, CollabTiming, DeriveHook, PersistedHook, QuietHook } from "./options";
 import { WriteRefused, type CollabPersistence, type StoredDocument } from "./persistence";
 import { Presence } from "./presence";
-import { syncStep1Frame, syncStep2Frame, updateFrame } from "./protocol";
+import { syncStep1Frame, syncStep2Frame, syncStep2FrameOf, updateFrame } from "./protocol";
 import { encodeAccessMessage, type ReadOnlyReason } from "./access-message";
 import { encodeSavedMessage } from "./saved-message";
 import { isConnectionError, type StoreOutage } from "./store-outage";
@@ -80,6 +80,12 @@ export class Room {
   private logRows: number;
   /** Encoded size of `doc` when last measured, plus the size of every update since (an overestimate). */
   private sizeEstimate: number;
+  /**
+   * The whole of `doc` as one update, kept until the doc next changes: what a client without a copy
+   * is sent (a long document's encoding costs as much as decoding it). From load, the stored updates
+   * merged, so a first sync of a document just loaded encodes nothing.
+   */
+  private encoded: Uint8Array | null = null;
   /** Shared types (nodes) in `doc` when last counted, plus those created since (an overestimate). */
   private nodeEstimate: number;
   private destroyed = false;
@@ -101,10 +107,10 @@ export class Room {
     stored: StoredDocument,
     private readonly ctx: RoomContext,
   ) {
-    this.applyStored(stored.updates, null);
+    this.encoded = this.applyStored(stored.updates, null);
     this.lastSeq = this.readSeq = stored.lastSeq;
     this.logRows = stored.logRows;
-    this.sizeEstimate = Y.encodeStateAsUpdate(this.doc).length;
+    this.sizeEstimate = this.wholeState().length;
     this.nodeEstimate = countNodes(this.doc);
     const onAwareness = ctx.onAwareness;
     this.presence = new Presence(
@@ -267,7 +273,7 @@ export class Room {
         connection.sentStep1 = true;
         let reply;
         try {
-          reply = syncStep2Frame(this.doc, message.stateVector);
+          reply = Y.decodeStateVector(message.stateVector).size === 0 ? syncStep2FrameOf(this.wholeState()) : syncStep2Frame(this.doc, message.stateVector);
         } catch (error) {
           return connection.close(CloseCodes.Malformed, `state vector: ${errorMessage(error)}`);
         }
@@ -322,7 +328,7 @@ export class Room {
     const max = this.ctx.limits.maxDocumentBytes;
     if (this.sizeEstimate + bytes <= max) return true;
     // Near the limit: measure (the estimate overcounts, as merged and deleted content shrink).
-    this.sizeEstimate = Y.encodeStateAsUpdate(this.doc).length;
+    this.sizeEstimate = this.wholeState().length;
     return this.sizeEstimate + bytes <= max;
   }
 
@@ -453,6 +459,7 @@ export class Room {
   }
 
   private readonly onDocUpdate = (update: Uint8Array, origin: unknown): void => {
+    this.encoded = null;
     const frame = updateFrame(update);
     for (const c of this.connections) if (c !== origin) c.send(frame);
     if (!this.stale) this.derive?.touch();
@@ -515,27 +522,36 @@ export class Room {
     return repeats ? Y.diffUpdate(update, Y.encodeStateVector(this.doc)) : update;
   }
 
+  /** The whole document as one update (see `encoded`). */
+  private wholeState(): Uint8Array {
+    return (this.encoded ??= Y.encodeStateAsUpdate(this.doc));
+  }
+
   /**
    * Applies stored rows merged into one update (`Y.mergeUpdates`, one integration instead of one
-   * per row); should the merge fail, row by row, skipping what cannot be read.
+   * per row); should the merge fail, row by row, skipping what cannot be read. Returns the merged
+   * update when it was applied whole.
    */
-  private applyStored(updates: Uint8Array[], origin: unknown): void {
-    if (updates.length === 0) return;
+  private applyStored(updates: Uint8Array[], origin: unknown): Uint8Array | null {
+    if (updates.length === 0) return null;
     let merged: Uint8Array | null = null;
     try {
       merged = updates.length === 1 ? updates[0] : Y.mergeUpdates(updates);
     } catch (error) {
       this.ctx.log.error({ documentId: this.documentId, err: error }, "collab: could not merge stored updates, applying them one by one");
     }
-    if (merged) return this.applySafely(merged, origin);
+    if (merged) return this.applySafely(merged, origin) ? merged : null;
     for (const update of updates) this.applySafely(update, origin);
+    return null;
   }
 
-  private applySafely(update: Uint8Array, origin: unknown): void {
+  private applySafely(update: Uint8Array, origin: unknown): boolean {
     try {
       Y.applyUpdate(this.doc, update, origin);
+      return true;
     } catch (error) {
       this.ctx.log.error({ documentId: this.documentId, err: error }, "collab: could not apply a stored update");
+      return false;
     }
   }
 }

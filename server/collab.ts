@@ -19,7 +19,7 @@ import {
   type DerivedWritten,
 } from "@twinning/db";
 import { can, colorFor, LIMITS, PRESENCE_COLORS, spaceAccess, isUuid } from "@twinning/domain";
-import { deriveFromYDoc, FRAGMENT } from "@twinning/editor";
+import { deriveFromYDoc, FRAGMENT, hasUnnamedBlocks, nameBlocks } from "@twinning/editor";
 import { versionContent } from "@twinning/editor/versions";
 import type * as Y from "yjs";
 import { readOnlyReason } from "./access-watcher";
@@ -133,7 +133,12 @@ export async function mountCollab(options: CollabOptions) {
     presenceColors: PRESENCE_COLORS,
     onPersisted: fanout.persisted,
     onAwareness: fanout.awareness,
-    onLoaded: fanout.loaded,
+    onLoaded: (documentId, ydoc) => {
+      fanout.loaded(documentId);
+      // A document from before block ids (or a copy made without them) is named once, here, as a
+      // change of its own: named by an editor's first keystroke instead, a long one redraws every block.
+      if (hasUnnamedBlocks(ydoc)) void nameOnLoad(documentId);
+    },
     onDerive: async (documentId, ydoc) => {
       const derived = deriveFromYDoc(ydoc);
       // A bad node is left out and named here; the rest is saved.
@@ -148,6 +153,15 @@ export async function mountCollab(options: CollabOptions) {
     },
   });
   await fanout.listen(collab);
+
+  async function nameOnLoad(documentId: string): Promise<void> {
+    try {
+      const outcome = await applyServerChange(documentId, "", (ydoc) => void nameBlocks(ydoc));
+      log.info({ documentId, outcome }, "collab: named the blocks of a document loaded without them");
+    } catch (err) {
+      log.warn({ documentId, err }, "collab: could not name the blocks of a document (an editor will)");
+    }
+  }
   const wss = new WebSocketServer({ noServer: true, maxPayload: LIMITS.collabMessageBytes });
 
   async function authorise(user: SessionUser, documentId: string): Promise<Grant | null> {

@@ -3,7 +3,7 @@ import WebSocket from "ws";
 import { WebsocketProvider } from "y-websocket";
 import * as Y from "yjs";
 import { DEMO_PASSWORD, demoEmail, loadDemoWorld } from "@twinning/demo-world";
-import { deriveFromYDoc } from "@twinning/editor";
+import { BLOCK_ID, deriveFromNode, deriveFromYDoc, editorSchema, FRAGMENT, jsonToYUpdate, templateContent } from "@twinning/editor";
 import { extraMessagesParams, readAccessMessage } from "@twinning/collab";
 import type { RunningApp } from "../../server/app";
 import { logInCookie, startAppOn } from "../helpers/app";
@@ -119,6 +119,22 @@ describe("documents", () => {
     await expect.poll(editor, { timeout: 5_000 }).toBe("Ballerup Kommune");
     a.provider.destroy();
     b.provider.destroy();
+  });
+
+  it("names the blocks of a document loaded without them, once, as a change every client gets; the text stays", async () => {
+    const content = templateContent("minutes", "da");
+    const [doc] = await app.db.owner<{ id: string }[]>`
+      insert into documents (space_id, type, title, language) values (${spaceId}, 'minutes', 'Uden blok-id', 'da') returning id`;
+    await app.db.owner`insert into document_snapshots (space_id, document_id, state, last_seq) values (${spaceId}, ${doc.id}, ${Buffer.from(jsonToYUpdate(content))}, 0)`;
+    const client = connect(app, doc.id, "ballerup-kommune");
+    await client.synced;
+    const ids = () => client.ydoc.getXmlFragment(FRAGMENT).toArray().map((block) => (block as Y.XmlElement).getAttribute(BLOCK_ID));
+    await expect.poll(() => ids().every((id) => typeof id === "string" && /^[0-9a-f]{12}$/.test(id)), { timeout: LIVE_WAIT_MS }).toBe(true);
+    expect(new Set(ids()).size).toBe(content.content!.length);
+    expect(deriveFromYDoc(client.ydoc).plainText).toBe(deriveFromNode(editorSchema.nodeFromJSON(content)).plainText);
+    // One change, stored, attributed to nobody.
+    await expect.poll(async () => (await app.db.owner`select user_id from document_updates where document_id = ${doc.id}`).map((r) => r.userId)).toEqual([""]);
+    client.provider.destroy();
   });
 
   it("closes a removed partner's open sockets (the time printed)", async () => {

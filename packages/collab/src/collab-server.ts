@@ -241,7 +241,7 @@ export class CollabServer {
       const room = new Room(documentId, stored, this.ctx);
       this.rooms.set(documentId, room);
       try {
-        this.options.onLoaded?.(documentId);
+        this.options.onLoaded?.(documentId, room.doc);
       } catch (error) {
         this.options.log.error({ documentId, err: error }, "collab: onLoaded failed");
       }

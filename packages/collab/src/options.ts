@@ -135,8 +135,11 @@ export type PersistedHook = (documentId: string, seq: number, fromSeq: number) =
  */
 export type AwarenessHook = (documentId: string, update: Uint8Array) => void;
 
-/** A document was loaded on this instance (e.g. to ask other instances for their presence in it). */
-export type LoadedHook = (documentId: string) => void;
+/**
+ * A document was loaded on this instance (e.g. to ask other instances for their presence in it), with
+ * its doc as loaded, to read (a change goes through `applyServerUpdate`).
+ */
+export type LoadedHook = (documentId: string, doc: Y.Doc) => void;
 
 /** Options of {@link CollabServer}. */
 export interface CollabServerOptions {

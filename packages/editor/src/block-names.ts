@@ -22,3 +22,15 @@ export function nameBlocks(ydoc: Y.Doc): number {
   });
   return named;
 }
+
+/** Whether `nameBlocks` would name anything (a read, cheap beside naming: no transaction). */
+export function hasUnnamedBlocks(ydoc: Y.Doc): boolean {
+  const seen = new Set<string>();
+  for (const child of ydoc.getXmlFragment(FRAGMENT).toArray()) {
+    if (!(child instanceof Y.XmlElement) || !BLOCK_TYPES.includes(child.nodeName)) continue;
+    const id = child.getAttribute(BLOCK_ID);
+    if (typeof id !== "string" || !id || seen.has(id)) return true;
+    seen.add(id);
+  }
+  return false;
+}

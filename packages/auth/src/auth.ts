@@ -154,7 +154,7 @@ export function createAuth(sql: Sql, options: AuthOptions) {
     },
 
     async signUp(input: { name: string; email: string; password: string; locale: Locale }): Promise<SignUpResult> {
-      if (isCommonPassword(input.password)) return { ok: false, error: "passwordCommon" };
+      if (await isCommonPassword(input.password)) return { ok: false, error: "passwordCommon" };
       const user = await insertUser(sql, {
         id: generateIdFromEntropySize(10),
         email: input.email,
@@ -198,7 +198,7 @@ export function createAuth(sql: Sql, options: AuthOptions) {
       if (attempt.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, attempt.delayMs));
       if (!(await verifyPassword(user.passwordHash, input.currentPassword))) return { ok: false, error: "wrongPassword" };
       await attempt.succeeded();
-      if (isCommonPassword(input.newPassword)) return { ok: false, error: "passwordCommon" };
+      if (await isCommonPassword(input.newPassword)) return { ok: false, error: "passwordCommon" };
       await setPasswordHash(sql, user.id, await hashPassword(input.newPassword));
       await lucia.invalidateUserSessions(user.id);
       await announceAccess(sql, { userId: user.id, sessions: true });

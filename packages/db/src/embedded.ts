@@ -63,9 +63,12 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedC
   const dataDir = await reachableDataDir(resolve(options.dataDir), osUser, log);
   if (!existsSync(join(dataDir, "PG_VERSION"))) await initialise(programs, dataDir, osUser, log);
   await clearStaleLock(dataDir, log);
-  const server = await run(programs.postgres, dataDir, options.port, osUser, log, options.settings ?? {});
+  // Its Unix socket in its own directory (the cluster's user owns it), unless the path would be too
+  // long for a socket's (about 100 bytes); then TCP only.
+  const socket = Buffer.byteLength(`${dataDir}/.s.PGSQL.${options.port}`) <= 100 ? dataDir : "";
+  const server = await run(programs.postgres, dataDir, options.port, osUser, log, { unix_socket_directories: socket, ...options.settings });
   return {
-    urlFor: (database) => `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/${database}`,
+    urlFor: (database) => `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/${database}${socket ? `?host=${encodeURIComponent(socket)}` : ""}`,
     stop: () => server.stop(),
   };
 }

@@ -170,6 +170,8 @@ export const shouldRevalidate: ShouldRevalidateFunction = ({ currentUrl, nextUrl
   return defaultShouldRevalidate;
 };
 const CARD_PATH = /\/cards\/[^/]+\/?$/;
+/** How far back a card panel that just subscribed is given the board's events. */
+const PANEL_REPLAY_MS = 5_000;
 
 export default function BoardPage() {
   const { space, board, columns, cards: loaded, view, filter, month, people, tenants, canEdit } = useLoaderData<typeof loader>();
@@ -179,12 +181,17 @@ export default function BoardPage() {
   const revalidator = useRevalidator();
   const location = useLocation();
   const { cardId } = useParams();
-  // The open card's panel follows the board's stream (one stream per page): it subscribes here.
+  // The open card's panel follows the board's stream (one stream per page): it subscribes here, and
+  // is given the events of the last few seconds as it does — one that arrived while the panel's own
+  // data was loading (a card just opened, its backlinks written meanwhile) would be missed otherwise.
   const panelListeners = useRef(new Set<(event: BoardEvent) => void>());
+  const recentEvents = useRef<{ at: number; event: BoardEvent }[]>([]);
   const panelContext = useMemo<CardPanelContext>(
     () => ({
       onBoardEvent: (listener) => {
         panelListeners.current.add(listener);
+        const since = performance.now() - PANEL_REPLAY_MS;
+        for (const recent of recentEvents.current) if (recent.at >= since) listener(recent.event);
         return () => void panelListeners.current.delete(listener);
       },
     }),
@@ -197,6 +204,8 @@ export default function BoardPage() {
   useSpaceEvents(
     space.id,
     (event) => {
+      const now = performance.now();
+      recentEvents.current = [...recentEvents.current.filter((r) => r.at >= now - PANEL_REPLAY_MS), { at: now, event }];
       for (const listener of panelListeners.current) listener(event);
       if (!event.cards || view === "list") revalidator.revalidate();
       else setCards((current) => mergeCards(current, event.cards as never));

@@ -83,8 +83,10 @@ export async function createWebhookWorker(options: WebhookWorkerOptions): Promis
         do {
           again = false;
           await claimWhatFits();
+          // A kick while the next wake-up is worked out (a change committed, an attempt recorded) may
+          // not be in what that read saw: it would be lost until the row's hold or the sweep. Go round.
+          if (!again) await schedule();
         } while (again && !closed);
-        await schedule();
         failures = 0;
       } catch (error) {
         // The database is away: try again later; nothing is lost, the rows stay pending.

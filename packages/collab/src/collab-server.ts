@@ -12,6 +12,8 @@ import {
   type CollabServerOptions,
   type CollabTiming,
 } from "./options";
+import type { StoredDocument } from "./persistence";
+import { syncStep2FrameOf } from "./protocol";
 import { Room, type RoomContext, type RoomStats } from "./room";
 import { StoreOutage } from "./store-outage";
 import { SharedBuckets } from "./token-bucket";
@@ -37,6 +39,11 @@ export interface CollabStats {
 
 // How long shutdown waits for a client to answer its close (a stock client answers at once).
 const SHUTDOWN_DRAIN_MS = 2_000;
+// A stored document from which a load answers clients without a copy before integrating it (see
+// `answerBeforeLoading`), and how long it waits for that answer to be on its way. Below that size
+// integrating takes a few milliseconds and the answer waits for it.
+const EARLY_ANSWER_MIN_BYTES = 256 * 1024;
+const EARLY_ANSWER_WAIT_MS = 250;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
@@ -238,6 +245,7 @@ export class CollabServer {
       // A document being unloaded is stored first, then loaded afresh.
       await this.unloading.get(documentId);
       const stored = await this.options.persistence.load(documentId);
+      await this.answerBeforeLoading(documentId, stored);
       const room = new Room(documentId, stored, this.ctx);
       this.rooms.set(documentId, room);
       try {
@@ -253,6 +261,24 @@ export class CollabServer {
     const settle = () => this.loading.delete(documentId);
     load.then(settle, settle);
     return load;
+  }
+
+  /**
+   * A long document takes its client as long to integrate as the server (10 MB: about 200 ms each).
+   * Clients waiting for it that have no copy (their sync step 1 asks for everything: a first open)
+   * are sent the stored document before the room integrates it, so both integrate at once. The
+   * room holds exactly that document once built, so its answer would have been the same bytes.
+   * Only for a document stored as one update (usually its snapshot: a room compacts as it unloads),
+   * so the room's own fallbacks for unreadable rows stay as they are.
+   */
+  private async answerBeforeLoading(documentId: string, stored: StoredDocument): Promise<void> {
+    const [whole] = stored.updates;
+    if (stored.updates.length !== 1 || whole.length < EARLY_ANSWER_MIN_BYTES) return;
+    const fresh = [...this.connections].filter((c) => c.documentId === documentId && c.takeQueuedFreshStep1());
+    if (fresh.length === 0) return;
+    const frame = syncStep2FrameOf(whole);
+    // Integrating blocks the event loop: wait until the answer has left, within a bound.
+    await Promise.all(fresh.map((c) => c.sendFlushed(frame, EARLY_ANSWER_WAIT_MS)));
   }
 
   private forget(connection: Connection): void {

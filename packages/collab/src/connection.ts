@@ -120,6 +120,35 @@ export class Connection {
     this.ws.send(frame);
   }
 
+  /**
+   * Sends `frame` and resolves once it is handed to the socket (so the event loop may be blocked
+   * without holding it back), or after `timeoutMs` for a client that reads slowly.
+   */
+  sendFlushed(frame: Uint8Array, timeoutMs: number): Promise<void> {
+    if (this.closed || this.ws.readyState !== this.ws.OPEN) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, timeoutMs);
+      this.ws.send(frame, () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
+  /**
+   * Takes the first frame queued while the document loads when it is a sync step 1 asking for the
+   * whole document (an empty state vector: a client without a copy), counting it as received, for
+   * the caller to answer. False, and nothing taken, otherwise.
+   */
+  takeQueuedFreshStep1(): boolean {
+    const [first] = this.queue;
+    if (this.closed || this.handler || !first || !isFreshStep1(first) || !this.charge()) return false;
+    this.queue.shift();
+    this.queuedBytes -= first.length;
+    this.sentStep1 = true;
+    return true;
+  }
+
   /** Sends one of our own messages (`frame`, of kind `kind`), only if the client asked for that kind. */
   sendExtra(kind: ExtraMessage, frame: Uint8Array): void {
     if (this.wants.has(kind)) this.send(frame);
@@ -198,6 +227,12 @@ export class Connection {
       this.close(CloseCodes.Overloaded, "too much sent before the document loaded");
     }
   }
+}
+
+/** `[sync, step 1, state vector of no clients]`: what a client without a copy of the document sends first. */
+const FRESH_STEP1 = [0, 0, 1, 0];
+function isFreshStep1(frame: Uint8Array): boolean {
+  return frame.length === FRESH_STEP1.length && FRESH_STEP1.every((b, i) => frame[i] === b);
 }
 
 /** An exact copy: ws may hand out views of a shared pool, and decoders must never see past the frame. */

@@ -1,5 +1,5 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, type SerializeFrom } from "@remix-run/node";
-import { Form, Link, useActionData, useFetcher, useLoaderData, useLocation, useParams, type ShouldRevalidateFunction } from "@remix-run/react";
+import { Form, Link, useActionData, useFetcher, useLoaderData, useLocation, useNavigation, useParams, type ShouldRevalidateFunction } from "@remix-run/react";
 import { Square, SquareCheckBig } from "lucide-react";
 import { useEffect, useRef, useState, type RefObject } from "react";
 import {
@@ -140,10 +140,22 @@ export default function CardRoute() {
   }, [live.state, live.data]);
   const { space, board, card, columns, checklist, comments, history, backlinks, people, tenants, canEdit, canComment } = current;
   const here = location.pathname + location.search;
+  // A load asked for while the page navigates waits until it is done: the navigation may be leaving
+  // this card — deleting it here, whose event arrives on the way. Its answer (a 404) landing after the
+  // router has left this route, before React unmounts it, would be shown by the root's error boundary:
+  // the board behind would be the not-found page. Left, this panel is gone before it would load.
+  const navigation = useNavigation();
+  const [outdated, setOutdated] = useState(false);
   useBoardEvents((event) => {
     // This card changed, the board did (columns), or the stream (re)connected and catches up.
-    if (!event.cards || event.cardIds.includes(card.id)) live.load(here);
+    if (!event.cards || event.cardIds.includes(card.id)) setOutdated(true);
   });
+  useEffect(() => {
+    if (!outdated || navigation.state !== "idle") return;
+    setOutdated(false);
+    live.load(here);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [outdated, navigation.state]);
   // The answer to the last post, kept when a revalidation after others' changes clears the route's
   // action data: a refused form keeps its message and what was typed.
   const [result, setResult] = useState(actionData);

@@ -7,6 +7,10 @@ import { expectAccessible, launchBrowser, openAsDemoUser } from "../helpers/brow
 
 const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 10_000 });
 const SHOTS = process.env.TWINNING_SHOTS;
+/** Resolves once `condition` holds or after `limitMs`, whichever comes first. */
+const until = async (condition: () => boolean, limitMs: number) => {
+  for (const end = Date.now() + limitMs; !condition() && Date.now() < end; ) await new Promise((resolve) => setTimeout(resolve, 5));
+};
 
 /**
  * Destructive actions ask first, in a dialog that names what will happen: Escape or Cancel changes
@@ -51,6 +55,41 @@ describe("confirmations on destructive actions", () => {
     await columnDialog.getByLabel("Flyt dens kort til").selectOption(second.id);
     await columnDialog.getByRole("button", { name: "Fjern", exact: true }).click();
     await poll(async () => (await app.db.owner`select count(*)::int as n from board_columns where id = ${first.id}`)[0].n).toBe(0);
+    await page.context().close();
+  });
+
+  it("deleting a card lands on its board even when the panel's own reload of the card answers late", async () => {
+    const [card] = await app.db.owner`select id from cards where board_id = ${board.id} and deleted_at is null order by position limit 1`;
+    const boardUrl = `${app.url}/s/${board.spaceId}/boards/${board.id}`;
+    const page = await openAsDemoUser(browser, app.url, "region-hovedstaden", `${boardUrl}/cards/${card.id}`, { viewport: { width: 1440, height: 900 } });
+    // The board's event of the deletion, arriving while the page navigates to the board, made the
+    // panel reload the card; its 404 landing after the router had left the card, before React took
+    // the panel away, showed the not-found page instead of the board. Made certain here: once the
+    // card is being deleted, the navigation's board data waits until the panel asks for the card (or
+    // a second has passed: the event has come), and the card's 404 until the address is the board's.
+    let deleting = false;
+    let reloads = 0;
+    await page.route(/\/cards\/[^/?]+\.data\?_routes=routes%2Fs\.%24spaceId_\.boards\.%24boardId\.cards\.%24cardId$/, async (route) => {
+      if (!deleting) return route.continue();
+      reloads++;
+      const response = await route.fetch();
+      if (response.status() === 404) await until(() => page.url() === boardUrl, 5_000);
+      await route.fulfill({ response });
+    });
+    await page.route((url) => url.pathname === `${new URL(boardUrl).pathname}.data`, async (route) => {
+      if (deleting && route.request().method() === "GET") await until(() => reloads > 0, 1_000);
+      await route.continue();
+    });
+    await page.getByRole("button", { name: "Slet kortet…" }).click();
+    deleting = true;
+    await page.getByRole("dialog", { name: "Slet dette kort?" }).getByRole("button", { name: "Slet kortet" }).click();
+    await page.waitForURL(boardUrl);
+    await poll(() => page.locator(".card-panel").count()).toBe(0);
+    // The panel waited for the navigation, which took it away: it never asked for the card it left.
+    expect(reloads).toBe(0);
+    await page.evaluate(() => new Promise(requestAnimationFrame));
+    expect(await page.getByText("Siden blev ikke fundet").count()).toBe(0);
+    expect(await page.getByRole("heading", { name: "Handlingsplan 2017–2018", level: 1 }).count()).toBe(1);
     await page.context().close();
   });
 

@@ -6,20 +6,27 @@
  * navigation until the editor is editable and holds the whole text, and keystroke → screen (a keydown
  * in the page until the frame after the editor's DOM changed: p50 / p95 / max of BENCH_KEYS
  * keystrokes, typed one at a time).
- * BENCH_MB (10) sizes the large document (`big-document.ts`, as `bench:export` uses).
+ * BENCH_MB (10) sizes the large document (`big-document.ts`, as `bench:export` uses). With
+ * BENCH_PROFILE set, the keystrokes are CPU-profiled in the page (Chromium's profiler): the functions
+ * with the most self time are printed with React's commits per keystroke, and the profiles written
+ * to that folder (`.cpuprofile`, for the browser's performance panel).
  */
 import { spawn } from "node:child_process";
 import { once } from "node:events";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { chromium, type Page } from "playwright-core";
+import { chromium, type CDPSession, type Page } from "playwright-core";
 import { asUser, createDocument } from "@twinning/db";
 import { DEMO_PASSWORD, demoEmail, loadDemoWorld } from "@twinning/demo-world";
 import { jsonToYUpdate, withBlockIds } from "@twinning/editor";
+import { COUNT_REACT_COMMITS, reactCommits } from "../helpers/react-commits";
 import { bigDocument } from "./big-document";
 import { startBenchServer } from "./server";
 
 const BIG_MB = Number(process.env.BENCH_MB ?? 10);
 const KEYS = Number(process.env.BENCH_KEYS ?? 40);
+const PROFILE = process.env.BENCH_PROFILE;
 const EDITABLE = '.document-body[contenteditable="true"]';
 
 const pct = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((values.length * p) / 100))];
@@ -63,6 +70,34 @@ async function keystrokes(page: Page, count: number): Promise<number[]> {
   return page.evaluate(() => (window as unknown as { __latencies: number[] }).__latencies);
 }
 
+interface CpuProfile {
+  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+/** Runs `work` under the page's CPU profiler; returns the profile. */
+async function profiled(cdp: CDPSession, work: () => Promise<unknown>): Promise<CpuProfile> {
+  await cdp.send("Profiler.enable");
+  await cdp.send("Profiler.setSamplingInterval", { interval: 200 });
+  await cdp.send("Profiler.start");
+  await work();
+  const { profile } = await cdp.send("Profiler.stop");
+  return profile as CpuProfile;
+}
+
+/** The `top` functions by self time, per keystroke: "ms  name  file:line". */
+function hottest(profile: CpuProfile, keys: number, top = 15): string[] {
+  const byNode = new Map(profile.nodes.map((n) => [n.id, n.callFrame]));
+  const self = new Map<string, number>();
+  profile.samples.forEach((id, i) => {
+    const frame = byNode.get(id)!;
+    const key = `${frame.functionName || "(anonymous)"}  ${frame.url.split("/").pop() || "-"}:${frame.lineNumber + 1}`;
+    self.set(key, (self.get(key) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
+  });
+  return [...self].sort((a, b) => b[1] - a[1]).slice(0, top).map(([key, ms]) => `${(ms / keys).toFixed(2).padStart(7)} ms  ${key}`);
+}
+
 /** `first-sync.ts` in a process of its own: the milliseconds from connect until synced. */
 async function firstSyncElsewhere(url: string, documentId: string, cookie: string): Promise<number> {
   const child = spawn(process.execPath, ["--import", "tsx", fileURLToPath(new URL("./first-sync.ts", import.meta.url)), url, documentId, cookie], { stdio: ["ignore", "pipe", "inherit"] });
@@ -101,6 +136,7 @@ try {
     const context = await browser.newContext({ locale: "da-DK", viewport: { width: 1440, height: 900 } });
     await context.addCookies([{ name, value, url: app.url }]);
     const page = await context.newPage();
+    if (PROFILE) await page.addInitScript(COUNT_REACT_COMMITS);
     const navigated = performance.now();
     await page.goto(`${app.url}${path}`, { waitUntil: "commit" });
     // Editable, and holding the whole text (every top-level block), not only the page's preview.
@@ -124,7 +160,15 @@ try {
     const editable = performance.now() - navigated;
     await page.locator(`${EDITABLE} p`).first().click();
     await page.keyboard.press("End");
-    const typed = await keystrokes(page, KEYS).then(
+    let latencies: Promise<number[]> = Promise.resolve([]);
+    if (PROFILE) {
+      const commitsBefore = await reactCommits(page);
+      const profile = await profiled(await context.newCDPSession(page), () => (latencies = keystrokes(page, KEYS)).catch(() => {}));
+      const commits = (await reactCommits(page)) - commitsBefore;
+      writeFileSync(join(PROFILE, `${label.replace(/\W+/g, "-")}.cpuprofile`), JSON.stringify(profile));
+      console.log(`${label}: ${(commits / KEYS).toFixed(1)} React commits and self time per keystroke\n${hottest(profile, KEYS).join("\n")}`);
+    } else latencies = keystrokes(page, KEYS);
+    const typed = await latencies.then(
       (latencies) => `${pct(latencies, 50).toFixed(1)} / ${pct(latencies, 95).toFixed(1)} / ${Math.max(...latencies).toFixed(1)}`,
       (error: unknown) => `failed: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`,
     );

@@ -1,9 +1,12 @@
 import type { Browser, Page } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
+import { asUser, createDocument } from "@twinning/db";
 import { loadDemoWorld } from "@twinning/demo-world";
+import { jsonToYUpdate, withBlockIds } from "@twinning/editor";
 import type { RunningApp } from "../../server/app";
 import { startTestApp } from "../helpers/app";
 import { expectAccessible, launchBrowser, openAsDemoUser } from "../helpers/browser";
+import { COUNT_REACT_COMMITS, reactCommits } from "../helpers/react-commits";
 
 const EDITABLE = '.document-body[contenteditable="true"]';
 /** Waits for what the server and the other side bring, with room for two busy cores. */
@@ -13,7 +16,7 @@ const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 10_000 
 describe("the document page", () => {
   let app: RunningApp;
   let browser: Browser;
-  let agreement: { id: string; url: string };
+  let agreement: { id: string; url: string; spaceId: string };
   let plan: { id: string; url: string };
 
   async function open(slug: string, url: string, viewport = { width: 1440, height: 900 }): Promise<Page> {
@@ -30,7 +33,7 @@ describe("the document page", () => {
     const docs = await app.db.owner`select id, space_id, type from documents`;
     const find = (type: string) => {
       const d = docs.find((x) => x.type === type)!;
-      return { id: d.id as string, url: `${app.url}/s/${d.spaceId}/docs/${d.id}` };
+      return { id: d.id as string, url: `${app.url}/s/${d.spaceId}/docs/${d.id}`, spaceId: d.spaceId as string };
     };
     agreement = find("agreement");
     plan = find("action_plan");
@@ -230,6 +233,44 @@ describe("the document page", () => {
     await poll(() => link.textContent()).toBe("hjemmeside");
     await poll(() => page.evaluate(() => document.activeElement?.classList.contains("document-body"))).toBe(true);
     expect(await page.locator(`${EDITABLE} a[href^="javascript"]`).count()).toBe(0);
+    await page.context().close();
+  });
+
+  it("typing makes React commit nothing (each commit walks the whole text), while the save status and the toolbar still follow", async () => {
+    // A note of its own: no translation, approval or comments that could change meanwhile.
+    const note = await asUser(app.db.sql, "demo-bycirklen", (tx) =>
+      createDocument(tx, { spaceId: agreement.spaceId, type: "note", title: "Referat", language: "da", template: "blank", initialState: jsonToYUpdate(withBlockIds({ type: "doc", content: [{ type: "paragraph", content: [{ type: "text", text: "Status" }] }] })), actorId: "demo-bycirklen" }),
+    );
+    const page = await open("ballerup-kommune", `${app.url}/s/${agreement.spaceId}/docs/${note.id}`);
+    await page.context().addInitScript(COUNT_REACT_COMMITS);
+    await page.reload();
+    const status = page.locator(".save-status");
+    await page.locator(`${EDITABLE} p`).first().click();
+    await page.keyboard.press("End");
+    await page.keyboard.type(" –");
+    // Settled: saved, and the toolbar's Undo available (its one change from typing).
+    await poll(() => status.getAttribute("data-state")).toBe("saved");
+    await poll(() => page.getByRole("button", { name: "Fortryd" }).getAttribute("aria-disabled")).toBeNull();
+    // Every state the status line shows from now on, as it changes.
+    await status.evaluate((el) => {
+      const seen: string[] = ((window as unknown as { __states: string[] }).__states = []);
+      new MutationObserver(() => seen.push(el.dataset.state ?? "")).observe(el, { attributes: true, attributeFilter: ["data-state"] });
+    });
+    const before = await reactCommits(page);
+    for (const key of "Aftalt") {
+      const text = await page.locator(`${EDITABLE} p`).first().textContent();
+      await page.keyboard.type(key);
+      await poll(() => page.locator(`${EDITABLE} p`).first().textContent()).not.toBe(text);
+    }
+    expect(await reactCommits(page)).toBe(before);
+    await poll(() => status.getAttribute("data-state")).toBe("saved");
+    expect(await page.evaluate(() => (window as unknown as { __states: string[] }).__states)).toContain("saving");
+    expect(await status.innerText()).toBe("Gemt");
+    // The toolbar still shows what the selection has: bold pressed once turned on.
+    const bold = page.getByRole("button", { name: "Fed" });
+    expect(await bold.getAttribute("aria-pressed")).toBe("false");
+    await page.keyboard.press("Control+b");
+    await poll(() => bold.getAttribute("aria-pressed")).toBe("true");
     await page.context().close();
   });
 

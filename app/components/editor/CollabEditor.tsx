@@ -20,7 +20,7 @@ import { LinkDialog } from "./LinkDialog";
 import { useCardSummaries } from "./useCardSummaries";
 import { StaticContent } from "./StaticContent";
 import { Toolbar } from "./Toolbar";
-import { useCollabSession, type CollabSession, type SaveState } from "./useCollabSession";
+import { useCollabSession, type CollabSession, type SaveState, type SaveStatus } from "./useCollabSession";
 
 interface Props {
   documentId: string;
@@ -61,13 +61,13 @@ export default function CollabEditor(props: Props) {
 
 function BoundEditor({ session, readOnly, language, fallbackHtml, user, spaceId, boards, onLive }: Props & { session: CollabSession }) {
   const { t } = useT();
-  const { ydoc, provider, state, localLoaded, changedTo, refused } = session;
+  const { ydoc, provider, connection, status, localLoaded, changedTo, refused } = session;
   const [dialog, setDialog] = useState<CardDialogMode | null>(null);
   const [linkDialog, setLinkDialog] = useState<{ href: string; askText: boolean } | null>(null);
   const linkInserted = useRef(false);
   const cards = useCardSummaries(ydoc, spaceId);
   // Until the server answers, what the browser holds is shown read-only; never a blank page.
-  const editable = !readOnly && state !== "unreachable" && state !== "connecting";
+  const editable = !readOnly && connection !== "unreachable" && connection !== "connecting";
   const editor = useEditor(
     {
       immediatelyRender: false,
@@ -141,7 +141,7 @@ function BoundEditor({ session, readOnly, language, fallbackHtml, user, spaceId,
     target.scrollIntoView({ block: "center" });
     setHighlighted(window.location.hash.slice("#card-".length));
   }, [hasContent, cards]);
-  const showFallback = !hasContent && (state === "unreachable" || state === "connecting" || !localLoaded);
+  const showFallback = !hasContent && (connection === "unreachable" || connection === "connecting" || !localLoaded);
   return (
     <div className="editor">
       <div className="editor-top">
@@ -154,11 +154,11 @@ function BoundEditor({ session, readOnly, language, fallbackHtml, user, spaceId,
             canCreateCard={boards.length > 0}
           />
         ) : null}
-        <SaveStatus state={state} readOnly={readOnly} />
+        <SaveStatusLine status={status} readOnly={readOnly} />
       </div>
       <AccessLostNotice spaceId={spaceId} />
       <AccessChange changedTo={changedTo} refused={refused} />
-      {state === "unreachable" ? (
+      {connection === "unreachable" ? (
         <p role="alert" className="form-error">
           {t("editor.unreachable")}
         </p>
@@ -232,12 +232,19 @@ function AccessChange({ changedTo, refused }: { changedTo: CollabSession["change
   );
 }
 
-function SaveStatus({ state, readOnly }: { state: SaveState; readOnly: boolean }) {
+/** The save status, written into its element as it changes, without a React commit (see `SaveStatus`). */
+function SaveStatusLine({ status, readOnly }: { status: SaveStatus; readOnly: boolean }) {
   const { t } = useT();
-  const label = readOnly && (state === "saved" || state === "saving") ? t("document.readOnlyNotice") : t(`editor.${state === "unreachable" ? "offline" : state}`);
-  return (
-    <p className={`save-status save-${state}`} role="status" aria-live="polite" data-state={state}>
-      {label}
-    </p>
-  );
+  const ref = useRef<HTMLParagraphElement>(null);
+  useEffect(() => {
+    const show = (state: SaveState) => {
+      const el = ref.current;
+      if (!el) return;
+      el.dataset.state = state;
+      el.textContent = readOnly && (state === "saved" || state === "saving") ? t("document.readOnlyNotice") : t(`editor.${state === "unreachable" ? "offline" : state}`);
+    };
+    show(status.get());
+    return status.subscribe(show);
+  }, [status, readOnly, t]);
+  return <p ref={ref} className="save-status" role="status" aria-live="polite" />;
 }

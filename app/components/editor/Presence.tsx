@@ -39,7 +39,10 @@ export function Presence({ provider, selfId }: { provider: WebsocketProvider; se
           self,
         });
       });
-      setPeople([...seen.values()]);
+      // Carets move with every keystroke; who is here rarely changes. The same people keep the same
+      // state, so React renders (and commits) nothing: see `SaveStatus` for why that matters.
+      const next = [...seen.values()];
+      setPeople((current) => (JSON.stringify(current) === JSON.stringify(next) ? current : next));
     };
     read();
     provider.awareness.on("change", read);

@@ -1,4 +1,4 @@
-import type { Editor } from "@tiptap/react";
+import { useEditorState, type Editor } from "@tiptap/react";
 import {
   BetweenHorizontalEnd,
   BetweenVerticalEnd,
@@ -28,7 +28,7 @@ import {
   X,
   type LucideIcon,
 } from "lucide-react";
-import { useEffect, useReducer, useRef, useState, type KeyboardEvent, type ReactNode } from "react";
+import { useReducer, useRef, useState, type KeyboardEvent, type ReactNode } from "react";
 import { useT } from "~/lib/i18n";
 
 interface Tool {
@@ -36,9 +36,9 @@ interface Tool {
   label: string;
   keys?: string;
   icon: ReactNode;
-  active?: () => boolean;
+  active?: boolean;
   run: () => void;
-  enabled?: () => boolean;
+  enabled?: boolean;
 }
 
 interface Group {
@@ -46,6 +46,9 @@ interface Group {
   label: string;
   tools: Tool[];
 }
+
+/** The nodes and marks whose tools show whether the selection is in (or has) them. */
+const SHOWN = ["paragraph", "bold", "italic", "underline", "strike", "bulletList", "orderedList", "taskList", "blockquote", "table", "link"] as const;
 
 const icon = (Icon: LucideIcon) => <Icon aria-hidden="true" focusable="false" size={18} strokeWidth={2} />;
 /** An icon with a small "remove" mark (delete row, delete column): lucide has no single icon for these. */
@@ -60,7 +63,9 @@ const removing = (Icon: LucideIcon) => (
  * The formatting toolbar: groups (text style, lists, insert, table, history) of icon buttons from lucide,
  * each with an accessible name and a tooltip (CSS, shown on hover and keyboard focus, Escape hides it)
  * that also names its shortcut. One tab stop: arrow keys, Home and End move between tools, as WAI-ARIA
- * toolbars do. Table tools appear while the cursor is in a table.
+ * toolbars do. Table tools appear while the cursor is in a table. It re-renders only when what it
+ * shows changes, not with every keystroke: with the focus in the editor each React commit walks the
+ * editor's whole DOM to save and restore the selection (7 ms at 10 MB).
  */
 export function Toolbar({
   editor,
@@ -79,43 +84,47 @@ export function Toolbar({
   const { t } = useT();
   const [, rerender] = useReducer((n: number) => n + 1, 0);
   const [quiet, setQuiet] = useState(false);
-  useEffect(() => {
-    editor.on("transaction", rerender);
-    return () => {
-      editor.off("transaction", rerender);
-    };
-  }, [editor]);
+  // What the tools show, compared deeply after each transaction (Tiptap's default).
+  const shown = useEditorState({
+    editor,
+    selector: ({ editor: e }) => ({
+      is: Object.fromEntries(SHOWN.map((name) => [name, e.isActive(name)])) as Record<(typeof SHOWN)[number], boolean>,
+      headings: ([1, 2, 3] as const).map((level) => e.isActive("heading", { level })),
+      selected: !e.state.selection.empty,
+      undo: e.can().undo(),
+      redo: e.can().redo(),
+    }),
+  });
   const chain = () => editor.chain().focus();
-  const inTable = editor.isActive("table");
-  const inLink = editor.isActive("link");
+  const { table: inTable, link: inLink } = shown.is;
   const groups: Group[] = [
     {
       id: "text",
       label: t("editor.groups.text"),
       tools: [
-        { id: "paragraph", label: t("editor.paragraph"), keys: "Ctrl+Alt+0", icon: icon(Pilcrow), active: () => editor.isActive("paragraph"), run: () => chain().setParagraph().run() },
+        { id: "paragraph", label: t("editor.paragraph"), keys: "Ctrl+Alt+0", icon: icon(Pilcrow), active: shown.is.paragraph, run: () => chain().setParagraph().run() },
         ...([1, 2, 3] as const).map((level) => ({
           id: `h${level}`,
           label: t("editor.heading", { level }),
           keys: `Ctrl+Alt+${level}`,
           icon: icon([Heading1, Heading2, Heading3][level - 1]),
-          active: () => editor.isActive("heading", { level }),
+          active: shown.headings[level - 1],
           run: () => chain().toggleHeading({ level }).run(),
         })),
-        { id: "bold", label: t("editor.bold"), keys: "Ctrl+B", icon: icon(Bold), active: () => editor.isActive("bold"), run: () => chain().toggleBold().run() },
-        { id: "italic", label: t("editor.italic"), keys: "Ctrl+I", icon: icon(Italic), active: () => editor.isActive("italic"), run: () => chain().toggleItalic().run() },
-        { id: "underline", label: t("editor.underline"), keys: "Ctrl+U", icon: icon(Underline), active: () => editor.isActive("underline"), run: () => chain().toggleUnderline().run() },
-        { id: "strike", label: t("editor.strike"), keys: "Ctrl+Shift+S", icon: icon(Strikethrough), active: () => editor.isActive("strike"), run: () => chain().toggleStrike().run() },
+        { id: "bold", label: t("editor.bold"), keys: "Ctrl+B", icon: icon(Bold), active: shown.is.bold, run: () => chain().toggleBold().run() },
+        { id: "italic", label: t("editor.italic"), keys: "Ctrl+I", icon: icon(Italic), active: shown.is.italic, run: () => chain().toggleItalic().run() },
+        { id: "underline", label: t("editor.underline"), keys: "Ctrl+U", icon: icon(Underline), active: shown.is.underline, run: () => chain().toggleUnderline().run() },
+        { id: "strike", label: t("editor.strike"), keys: "Ctrl+Shift+S", icon: icon(Strikethrough), active: shown.is.strike, run: () => chain().toggleStrike().run() },
       ],
     },
     {
       id: "lists",
       label: t("editor.groups.lists"),
       tools: [
-        { id: "bullets", label: t("editor.bulletList"), keys: "Ctrl+Shift+8", icon: icon(List), active: () => editor.isActive("bulletList"), run: () => chain().toggleBulletList().run() },
-        { id: "numbers", label: t("editor.orderedList"), keys: "Ctrl+Shift+7", icon: icon(ListOrdered), active: () => editor.isActive("orderedList"), run: () => chain().toggleOrderedList().run() },
-        { id: "tasks", label: t("editor.taskList"), keys: "Ctrl+Shift+9", icon: icon(ListTodo), active: () => editor.isActive("taskList"), run: () => chain().toggleTaskList().run() },
-        { id: "quote", label: t("editor.blockquote"), keys: "Ctrl+Shift+B", icon: icon(TextQuote), active: () => editor.isActive("blockquote"), run: () => chain().toggleBlockquote().run() },
+        { id: "bullets", label: t("editor.bulletList"), keys: "Ctrl+Shift+8", icon: icon(List), active: shown.is.bulletList, run: () => chain().toggleBulletList().run() },
+        { id: "numbers", label: t("editor.orderedList"), keys: "Ctrl+Shift+7", icon: icon(ListOrdered), active: shown.is.orderedList, run: () => chain().toggleOrderedList().run() },
+        { id: "tasks", label: t("editor.taskList"), keys: "Ctrl+Shift+9", icon: icon(ListTodo), active: shown.is.taskList, run: () => chain().toggleTaskList().run() },
+        { id: "quote", label: t("editor.blockquote"), keys: "Ctrl+Shift+B", icon: icon(TextQuote), active: shown.is.blockquote, run: () => chain().toggleBlockquote().run() },
       ],
     },
     {
@@ -126,13 +135,13 @@ export function Toolbar({
           ? { id: "unlink", label: t("editor.removeLink"), icon: icon(Unlink), run: () => chain().extendMarkRange("link").unsetLink().run() }
           : { id: "link", label: t("editor.link"), keys: "Ctrl+K", icon: icon(Link), run: onLink },
         { id: "rule", label: t("editor.horizontalRule"), icon: icon(SeparatorHorizontal), run: () => chain().setHorizontalRule().run() },
-        { id: "table", label: t("editor.insertTable"), icon: icon(Table), run: () => chain().insertTable({ rows: 3, cols: 3, withHeaderRow: true }).run(), enabled: () => !inTable },
+        { id: "table", label: t("editor.insertTable"), icon: icon(Table), run: () => chain().insertTable({ rows: 3, cols: 3, withHeaderRow: true }).run(), enabled: !inTable },
         { id: "linkCard", label: t("board.linkCard"), keys: "/", icon: icon(SquareKanban), run: onLinkCard },
         {
           id: "cardFromSelection",
           label: t("board.createFromSelection"),
           icon: icon(ClipboardPlus),
-          enabled: () => canCreateCard && !editor.state.selection.empty,
+          enabled: canCreateCard && shown.selected,
           run: () => {
             const { from, to } = editor.state.selection;
             onCardFromSelection(editor.state.doc.textBetween(from, to, " ").trim());
@@ -159,8 +168,8 @@ export function Toolbar({
       id: "history",
       label: t("editor.groups.history"),
       tools: [
-        { id: "undo", label: t("editor.undo"), keys: "Ctrl+Z", icon: icon(Undo2), run: () => chain().undo().run(), enabled: () => editor.can().undo() },
-        { id: "redo", label: t("editor.redo"), keys: "Ctrl+Shift+Z", icon: icon(Redo2), run: () => chain().redo().run(), enabled: () => editor.can().redo() },
+        { id: "undo", label: t("editor.undo"), keys: "Ctrl+Z", icon: icon(Undo2), run: () => chain().undo().run(), enabled: shown.undo },
+        { id: "redo", label: t("editor.redo"), keys: "Ctrl+Shift+Z", icon: icon(Redo2), run: () => chain().redo().run(), enabled: shown.redo },
       ],
     },
   ];
@@ -192,7 +201,7 @@ export function Toolbar({
             {group.tools.map((tool) => {
               const i = index++;
               const label = tool.keys ? t("editor.shortcut", { label: tool.label, keys: tool.keys }) : tool.label;
-              const enabled = tool.enabled ? tool.enabled() : true;
+              const enabled = tool.enabled ?? true;
               return (
                 <button
                   key={tool.id}
@@ -204,7 +213,7 @@ export function Toolbar({
                   aria-label={tool.label}
                   aria-keyshortcuts={tool.keys && tool.keys !== "/" ? tool.keys.replace(/Ctrl/g, "Control") : undefined}
                   data-tooltip={label}
-                  aria-pressed={tool.active ? tool.active() : undefined}
+                  aria-pressed={tool.active}
                   aria-disabled={!enabled || undefined}
                   tabIndex={i === focusIndex.current ? 0 : -1}
                   onFocus={(e) => {

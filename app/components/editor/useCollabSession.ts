@@ -9,13 +9,40 @@ import { accessLostFromClose, reportAccessLost, stillSignedIn, useAccessLost } f
 
 /** What the editor shows about its connection and saving. */
 export type SaveState = "connecting" | "saved" | "saving" | "offline" | "reconnecting" | "unreachable";
+/** The save state as the page renders it: saving and saved, which alternate with each keystroke, are one. */
+export type ConnectionState = Exclude<SaveState, "saving" | "saved"> | "live";
+
+/**
+ * The save state, changing with each keystroke (saving, then saved once committed), for who shows it
+ * outside React's rendering: with the focus in the editor, every React commit walks the editor's whole
+ * DOM to save and restore the selection (7 ms at 10 MB), so typing must not cause one.
+ */
+export class SaveStatus {
+  private value: SaveState = "connecting";
+  private readonly listeners = new Set<(state: SaveState) => void>();
+  get(): SaveState {
+    return this.value;
+  }
+  set(next: SaveState): void {
+    if (next === this.value) return;
+    this.value = next;
+    for (const listener of this.listeners) listener(next);
+  }
+  /** Calls `listener` with each new state; returns the unsubscribe. */
+  subscribe(listener: (state: SaveState) => void): () => void {
+    this.listeners.add(listener);
+    return () => void this.listeners.delete(listener);
+  }
+}
 
 export interface CollabSession {
   ydoc: Y.Doc;
   provider: WebsocketProvider;
   /** True once the browser's own copy (IndexedDB) has been read. */
   localLoaded: boolean;
-  state: SaveState;
+  connection: ConnectionState;
+  /** Saving or saved, kept out of React state (see {@link SaveStatus}). */
+  status: SaveStatus;
   /** The server drops this user's changes (role, signed, archived): the editor is read-only. */
   readOnly: boolean;
   /** Why, when the server said so while the page was open ("" otherwise). */
@@ -42,7 +69,13 @@ const UNREACHABLE_AFTER_MS = 4_000;
  */
 export function useCollabSession(documentId: string, spaceId: string, initiallyReadOnly: boolean): CollabSession | null {
   const [session, setSession] = useState<Pick<CollabSession, "ydoc" | "provider"> | null>(null);
-  const [state, setState] = useState<SaveState>("connecting");
+  const [connection, setConnection] = useState<ConnectionState>("connecting");
+  const [status] = useState(() => new SaveStatus());
+  const setState = (next: SaveState | ((current: SaveState) => SaveState)) => {
+    const state = typeof next === "function" ? next(status.get()) : next;
+    status.set(state);
+    setConnection(state === "saving" || state === "saved" ? "live" : state);
+  };
   const [localLoaded, setLocalLoaded] = useState(false);
   const [mode, setMode] = useState<{ readOnly: boolean; changedTo: CollabSession["changedTo"] }>({ readOnly: initiallyReadOnly, changedTo: "" });
   const [refused, setRefused] = useState(false);
@@ -186,5 +219,5 @@ export function useCollabSession(documentId: string, spaceId: string, initiallyR
   }, [lost, documentId]);
 
   if (lost) return null;
-  return session ? { ...session, state, localLoaded, readOnly, changedTo: mode.changedTo, refused, lost } : null;
+  return session ? { ...session, connection, status, localLoaded, readOnly, changedTo: mode.changedTo, refused, lost } : null;
 }

@@ -251,10 +251,13 @@ describe("the document page", () => {
     // Settled: saved, and the toolbar's Undo available (its one change from typing).
     await poll(() => status.getAttribute("data-state")).toBe("saved");
     await poll(() => page.getByRole("button", { name: "Fortryd" }).getAttribute("aria-disabled")).toBeNull();
-    // Every state the status line shows from now on, as it changes.
+    // Every state the status line shows from now on, as it changes, and what screen readers are told.
     await status.evaluate((el) => {
       const seen: string[] = ((window as unknown as { __states: string[] }).__states = []);
       new MutationObserver(() => seen.push(el.dataset.state ?? "")).observe(el, { attributes: true, attributeFilter: ["data-state"] });
+      const told: string[] = ((window as unknown as { __told: string[] }).__told = []);
+      const announcer = document.querySelector(".editor-top [role=status]")!;
+      new MutationObserver(() => told.push(announcer.textContent ?? "")).observe(announcer, { childList: true, characterData: true, subtree: true });
     });
     const before = await reactCommits(page);
     for (const key of "Aftalt") {
@@ -266,6 +269,8 @@ describe("the document page", () => {
     await poll(() => status.getAttribute("data-state")).toBe("saved");
     expect(await page.evaluate(() => (window as unknown as { __states: string[] }).__states)).toContain("saving");
     expect(await status.innerText()).toBe("Gemt");
+    // Saving and saved with each keystroke are shown, not announced.
+    expect(await page.evaluate(() => (window as unknown as { __told: string[] }).__told)).toEqual([]);
     // The toolbar still shows what the selection has: bold pressed once turned on.
     const bold = page.getByRole("button", { name: "Fed" });
     expect(await bold.getAttribute("aria-pressed")).toBe("false");

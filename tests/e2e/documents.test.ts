@@ -134,6 +134,9 @@ describe("real-time documents in the browser", () => {
 
     await writer.context().setOffline(true);
     await expect.poll(() => writer.locator(".save-status").innerText(), { timeout: 10_000 }).toBe("Offline – dine ændringer gemmes på denne enhed");
+    // Screen readers are told too (a live region of its own, quiet while saving as one types).
+    const told = (page: typeof writer) => page.locator(".editor-top [role=status]").innerText();
+    expect(await told(writer)).toBe("Offline – dine ændringer gemmes på denne enhed");
     await writer.locator(EDITABLE).click();
     await writer.keyboard.press("Control+End");
     await writer.keyboard.press("Enter");
@@ -148,6 +151,7 @@ describe("real-time documents in the browser", () => {
 
     await writer.context().setOffline(false);
     await expect.poll(() => writer.locator(".save-status").getAttribute("data-state"), { timeout: 20_000 }).toBe("saved");
+    expect(await told(writer)).toBe("Gemt");
     await expect.poll(() => text(reader), { timeout: 10_000 }).toContain("Skrevet uden forbindelse i toget.");
   });
 });

@@ -232,19 +232,37 @@ function AccessChange({ changedTo, refused }: { changedTo: CollabSession["change
   );
 }
 
-/** The save status, written into its element as it changes, without a React commit (see `SaveStatus`). */
+/**
+ * The save status, written into its element as it changes, without a React commit (see `SaveStatus`).
+ * What a screen reader is told is a live region of its own: going offline or reconnecting, and being
+ * saved again after that — not the saving and saved that alternate with each keystroke.
+ */
 function SaveStatusLine({ status, readOnly }: { status: SaveStatus; readOnly: boolean }) {
   const { t } = useT();
-  const ref = useRef<HTMLParagraphElement>(null);
+  const line = useRef<HTMLParagraphElement>(null);
+  const announcer = useRef<HTMLParagraphElement>(null);
   useEffect(() => {
+    let announced: SaveState | null = null;
     const show = (state: SaveState) => {
-      const el = ref.current;
-      if (!el) return;
-      el.dataset.state = state;
-      el.textContent = readOnly && (state === "saved" || state === "saving") ? t("document.readOnlyNotice") : t(`editor.${state === "unreachable" ? "offline" : state}`);
+      const label = readOnly && (state === "saved" || state === "saving") ? t("document.readOnlyNotice") : t(`editor.${state === "unreachable" ? "offline" : state}`);
+      if (line.current) {
+        line.current.dataset.state = state;
+        line.current.textContent = label;
+      }
+      const trouble = state === "offline" || state === "reconnecting" || state === "unreachable";
+      const recovered = state === "saved" && announced !== null && announced !== "saved";
+      if ((trouble && state !== announced) || recovered) {
+        announced = state;
+        if (announcer.current) announcer.current.textContent = label;
+      }
     };
     show(status.get());
     return status.subscribe(show);
   }, [status, readOnly, t]);
-  return <p ref={ref} className="save-status" role="status" aria-live="polite" />;
+  return (
+    <>
+      <p ref={line} className="save-status" />
+      <p ref={announcer} className="visually-hidden" role="status" />
+    </>
+  );
 }

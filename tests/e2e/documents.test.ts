@@ -125,6 +125,24 @@ describe("real-time documents in the browser", () => {
     await watcher.context().close();
   });
 
+  /** How many updates the page's own copy of the strategy (y-indexeddb's store) holds. */
+  const storedUpdates = (page: Page) =>
+    page.evaluate(
+      (name) =>
+        new Promise<number>((resolve, reject) => {
+          const open = indexedDB.open(name);
+          open.onerror = () => reject(open.error);
+          open.onsuccess = () => {
+            const count = open.result.transaction("updates", "readonly").objectStore("updates").count();
+            count.onsuccess = () => {
+              resolve(count.result);
+              open.result.close();
+            };
+          };
+        }),
+      `twinning-doc-${new URL(strategyUrl).pathname.split("/").pop()}`,
+    );
+
   it("edits made offline survive a reload and reach the other user when back online", async () => {
     const writer = await open("egedal-kommune", strategyUrl);
     const reader = await open("ballerup-kommune", strategyUrl);
@@ -139,9 +157,12 @@ describe("real-time documents in the browser", () => {
     expect(await told(writer)).toBe("Offline – dine ændringer gemmes på denne enhed");
     await writer.locator(EDITABLE).click();
     await writer.keyboard.press("Control+End");
+    const typed = "Skrevet uden forbindelse i toget.";
+    const before = await storedUpdates(writer);
     await writer.keyboard.press("Enter");
-    await writer.keyboard.type("Skrevet uden forbindelse i toget.", { delay: 10 });
-    await writer.waitForTimeout(500);
+    await writer.keyboard.type(typed, { delay: 10 });
+    // Each keystroke is one update in this browser's copy (IndexedDB): all of them stored before the reload.
+    await expect.poll(() => storedUpdates(writer), { timeout: 10_000 }).toBeGreaterThanOrEqual(before + 1 + typed.length);
 
     // Reload with no network: the page and the text come from this browser.
     await writer.reload();

@@ -264,12 +264,12 @@ export class CollabServer {
   }
 
   /**
-   * A long document takes its client as long to integrate as the server (10 MB: about 200 ms each).
+   * A long document takes its client as long to integrate as the server (10 MB: about 400 ms each).
    * Clients waiting for it that have no copy (their sync step 1 asks for everything: a first open)
    * are sent the stored document before the room integrates it, so both integrate at once. The
-   * room holds exactly that document once built, so its answer would have been the same bytes.
-   * Only for a document stored as one update (usually its snapshot: a room compacts as it unloads),
-   * so the room's own fallbacks for unreadable rows stay as they are.
+   * room holds exactly that document once built, so its answer would have been the same bytes (an
+   * update Yjs cannot apply fails the same way in the client). Only for a document stored as one
+   * update (usually its snapshot: a room compacts as it unloads); several are merged by the room.
    */
   private async answerBeforeLoading(documentId: string, stored: StoredDocument): Promise<void> {
     const [whole] = stored.updates;

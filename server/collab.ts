@@ -8,9 +8,8 @@ import {
   asSystem,
   asUser,
   documentAccessFacts,
-  findTenantById,
-  loadActor,
-  loadSpaceFacts,
+  loadSpaceFactsOfDocument,
+  tenantsOfUser,
   appendUpdatesUnlessLocked,
   recordEdits,
   saveAutoVersion,
@@ -18,7 +17,7 @@ import {
   type Database,
   type DerivedWritten,
 } from "@twinning/db";
-import { can, colorFor, LIMITS, PRESENCE_COLORS, spaceAccess, isUuid } from "@twinning/domain";
+import { can, colorFor, LIMITS, PRESENCE_COLORS, spaceAccess, isUuid, type Actor } from "@twinning/domain";
 import { deriveFromYDoc, FRAGMENT, hasUnnamedBlocks, nameBlocks } from "@twinning/editor";
 import { versionContent } from "@twinning/editor/versions";
 import type * as Y from "yjs";
@@ -167,18 +166,18 @@ export async function mountCollab(options: CollabOptions) {
   async function authorise(user: SessionUser, documentId: string): Promise<Grant | null> {
     if (!isUuid(documentId)) return null;
     return asUser(db.sql, user.id, async (tx) => {
-      // Two round trips, each pipelined on the transaction's connection: the document and the user's
-      // memberships; then the space and the user's tenants (one of them is shown beside the name).
-      const [doc, actor] = await Promise.all([documentAccessFacts(tx, documentId), loadActor(tx, user.id)]);
-      if (!doc) return null;
-      const [space, tenants] = await Promise.all([loadSpaceFacts(tx, doc.spaceId), Promise.all(actor.memberships.map((m) => findTenantById(tx, m.tenantId)))]);
-      if (!space) return null;
+      // One round trip, pipelined with the user setting on the transaction's connection: the
+      // document, the space it is in, and the user's tenants with their roles (one is shown beside
+      // the name).
+      const [doc, space, tenants] = await Promise.all([documentAccessFacts(tx, documentId), loadSpaceFactsOfDocument(tx, documentId), tenantsOfUser(tx, user.id)]);
+      if (!doc || !space) return null;
+      const actor: Actor = { userId: user.id, memberships: tenants.map((t) => ({ tenantId: t.id, role: t.role })) };
       const resource = { type: "document" as const, space, document: { archived: doc.archivedAt !== null, status: doc.status } };
       if (!can(actor, "document.view", resource)) return null;
       // The tenant shown beside the name: the user's tenant that gives them access to this space.
       const tenantIds = [space.hostTenantId, ...space.partners.filter((p) => p.status === "active").map((p) => p.tenantId)];
       const via = actor.memberships.find((m) => tenantIds.includes(m.tenantId) && spaceAccess({ ...actor, memberships: [m] }, space));
-      const tenant = via ? tenants.find((t) => t?.id === via.tenantId) : undefined;
+      const tenant = via ? tenants.find((t) => t.id === via.tenantId) : undefined;
       const reason = readOnlyReason(actor, space, resource.document);
       return { readOnly: reason !== undefined, readOnlyReason: reason, spaceId: doc.spaceId, tenantName: tenant?.name ?? "" };
     });

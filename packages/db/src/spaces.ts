@@ -15,6 +15,7 @@ import {
 import { announceAccess } from "./access";
 import { recordAudit } from "./audit";
 import { announceInvitationChange } from "./inbox";
+import type { Fragment } from "postgres";
 import type { Queryable } from "./client";
 
 export interface Space {
@@ -59,7 +60,19 @@ export async function loadActor(sql: Queryable, userId: string): Promise<Actor> 
 }
 
 /** The facts the permission policy needs about a space, or undefined when the user cannot see it at all. */
-export async function loadSpaceFacts(sql: Queryable, spaceId: string): Promise<SpaceFacts | undefined> {
+export function loadSpaceFacts(sql: Queryable, spaceId: string): Promise<SpaceFacts | undefined> {
+  return spaceFactsOf(sql, sql`${spaceId}::uuid`);
+}
+
+/**
+ * The same for the space a document is in, read without knowing its id first: the collaboration
+ * server's checks then go out in one round trip.
+ */
+export function loadSpaceFactsOfDocument(sql: Queryable, documentId: string): Promise<SpaceFacts | undefined> {
+  return spaceFactsOf(sql, sql`(select space_id from documents where id = ${documentId})`);
+}
+
+async function spaceFactsOf(sql: Queryable, spaceId: Fragment): Promise<SpaceFacts | undefined> {
   // Both at once (pipelined on one connection): checked on every request and socket.
   const [[space], partners] = await Promise.all([
     sql<{ id: string; hostTenantId: string; private: boolean; archivedAt: Date | null }[]>`

@@ -1,5 +1,5 @@
 import type { Logger } from "pino";
-import { isConnectionError } from "@twinning/collab/store-outage";
+import { isConnectionError } from "@twinning/db";
 
 /**
  * Two faults of postgres.js 3.4.9 that a database restart or a terminated backend can trigger, and

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { GroupCommit } from "../../packages/collab/src/group-commit";
-import { isConnectionError } from "../../packages/collab/src/store-outage";
+import { isConnectionError } from "../../packages/db/src/connection-errors";
 
 /**
  * A write whose promise never settles (postgres.js, a socket cut at the wrong moment) must not hold

@@ -1,7 +1,7 @@
 import { PostgresJsAdapter } from "@lucia-auth/adapter-postgresql";
 import { Cookie, generateIdFromEntropySize, Lucia, TimeSpan, type DatabaseSession, type DatabaseUser, type Session, type User } from "lucia";
 import type { Locale } from "@twinning/domain";
-import { announceAccess, endSession, findUserByEmail, findUserById, insertUser, setPasswordHash, type Sql } from "@twinning/db";
+import { announceAccess, endSession, findUserByEmail, findUserById, insertUser, retryLostConnection, setPasswordHash, type Sql } from "@twinning/db";
 import { decoyPasswordHash, hashPassword, isCommonPassword, verifyPassword } from "./password";
 import { createLoginThrottle, type LoginThrottle, type ThrottleOptions } from "./throttle";
 
@@ -62,10 +62,13 @@ class SessionWithUserAdapter extends PostgresJsAdapter {
   }
 
   override async getSessionAndUser(sessionId: string): Promise<[DatabaseSession | null, DatabaseUser | null]> {
-    const [row] = await this.rows.unsafe(
-      `select s.user_id, s.expires_at, s.created_at, u.email, u.name, u.locale, u.current_tenant_id
-       from sessions s join users u on u.id = s.user_id where s.id = $1`,
-      [sessionId],
+    // A read: asked again when the connection was lost (the first request after a database restart).
+    const [row] = await retryLostConnection(() =>
+      this.rows.unsafe(
+        `select s.user_id, s.expires_at, s.created_at, u.email, u.name, u.locale, u.current_tenant_id
+         from sessions s join users u on u.id = s.user_id where s.id = $1`,
+        [sessionId],
+      ),
     );
     if (!row) return [null, null];
     const { user_id: userId, expires_at: expiresAt, created_at, ...user } = row as { user_id: string; expires_at: Date; created_at: Date };

@@ -1,4 +1,5 @@
-import { isConnectionError, unlessStalled } from "./store-outage";
+import { isConnectionError } from "@twinning/db/connection-errors";
+import { unlessStalled } from "./store-outage";
 
 /**
  * A write that has not settled after this long counts as lost with its connection (and is retried by

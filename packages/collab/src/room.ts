@@ -10,7 +10,8 @@ import { Presence } from "./presence";
 import { syncStep1Frame, syncStep2Frame, syncStep2FrameOf, updateFrame } from "./protocol";
 import { encodeAccessMessage, type ReadOnlyReason } from "./access-message";
 import { encodeSavedMessage } from "./saved-message";
-import { isConnectionError, type StoreOutage } from "./store-outage";
+import { isConnectionError } from "@twinning/db/connection-errors";
+import type { StoreOutage } from "./store-outage";
 import { checkUpdates, countNodes } from "./update-check";
 
 /** What a room needs from the server that loaded it. */

@@ -1,4 +1,5 @@
 import { createSql, type Sql, type TransactionSql } from "./client";
+import { retryLostConnection } from "./connection-errors";
 import { startEmbedded, type EmbeddedCluster } from "./embedded";
 import { migrate } from "./migrate";
 import { searchLocaleWarning } from "./search";
@@ -104,14 +105,28 @@ export async function setAppRolePassword(owner: Sql, password: string): Promise<
  * because the setting is local to the transaction a pooled connection never carries it over.
  */
 export function asUser<T>(sql: Sql, userId: string | null, fn: (tx: TransactionSql) => Promise<T>): Promise<T> {
-  return sql.begin(async (tx) => {
-    // Sent now (postgres.js queries are lazy: `execute` sends it before fn's first statement) and not
-    // awaited before fn starts: pipelined with fn's first statements on the transaction's connection,
-    // which runs them in order — one round trip fewer per transaction.
-    const set = tx`select set_config('app.user_id', ${userId ?? ""}, true)`.execute();
-    const [, result] = await Promise.all([set, fn(tx)]);
-    return result;
-  }) as Promise<T>;
+  return transactionWith(sql, "app.user_id", userId ?? "", fn);
+}
+
+/**
+ * One transaction with `setting` set local to it. A BEGIN that fails for a lost connection is tried
+ * again: none of fn's statements has run then (see `retryLostConnection`).
+ */
+export function transactionWith<T>(sql: Sql, setting: string, value: string, fn: (tx: TransactionSql) => Promise<T>): Promise<T> {
+  let begun = false;
+  return retryLostConnection(
+    () =>
+      sql.begin(async (tx) => {
+        begun = true;
+        // Sent now (postgres.js queries are lazy: `execute` sends it before fn's first statement) and not
+        // awaited before fn starts: pipelined with fn's first statements on the transaction's connection,
+        // which runs them in order — one round trip fewer per transaction.
+        const set = tx`select set_config(${setting}, ${value}, true)`.execute();
+        const [, result] = await Promise.all([set, fn(tx)]);
+        return result;
+      }) as Promise<T>,
+    () => !begun,
+  );
 }
 
 /** Creates `name` on the server of `adminUrl` unless it exists (optionally from a template). */

@@ -8,6 +8,7 @@ import { saveDocumentBlocks, type DerivedBlock } from "./translations";
 import { announceAccess } from "./access";
 import { instantKey, toPage, type Page, type PageRequest } from "./keyset";
 import type { Queryable, Sql } from "./client";
+import { transactionWith } from "./database";
 
 export interface DocumentRow {
   id: string;
@@ -148,12 +149,7 @@ function announceDocumentAccess(tx: Queryable, doc: DocumentRef): Promise<void> 
  * transaction marked `app.system`, which the documents policies let through.
  */
 export function asSystem<T>(sql: Sql, fn: (tx: Queryable) => Promise<T>): Promise<T> {
-  return sql.begin(async (tx) => {
-    // Sent first and pipelined with fn's first statements, as `asUser` does.
-    const set = tx`select set_config('app.system', 'on', true)`.execute();
-    const [, result] = await Promise.all([set, fn(tx)]);
-    return result;
-  }) as Promise<T>;
+  return transactionWith(sql, "app.system", "on", fn);
 }
 
 /** What was derived from a document's content (`deriveFromYDoc` of the editor package). */

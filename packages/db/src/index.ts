@@ -1,4 +1,5 @@
 export * from "./client";
+export * from "./connection-errors";
 export * from "./database";
 export * from "./embedded";
 export * from "./migrate";

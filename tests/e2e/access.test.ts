@@ -1,4 +1,4 @@
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Browser, BrowserContext, Page, Route } from "playwright-core";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_PASSWORD, demoEmail, loadDemoWorld } from "@twinning/demo-world";
 import type { RunningApp } from "../../server/app";
@@ -192,17 +192,20 @@ describe("access changes reach open pages", () => {
     // Frederikssund: a partner editor of the space, not touched by the other test.
     const frederikssund = await logIn("frederikssund-kommune");
     const doc = await open(frederikssund, agreementUrl);
-    // The board catches up once its stream is ready (it reloads its data). Were the partner removed
-    // while that reload is in flight, its answer would be the not-found page instead of the notice.
+    // The board catches up once its stream is ready (it reloads its data). That reload is held here
+    // until after the removal, so its answer is a 404: the page must still say why.
     const board = await frederikssund.newPage();
-    let boardReloads = 0;
-    board.on("response", (response) => void (new URL(response.url()).pathname.endsWith(".data") && boardReloads++));
+    let heldReload: Route | undefined;
+    await board.route(
+      (url) => url.pathname.endsWith(".data"),
+      (route) => (heldReload ? route.continue() : void (heldReload = route)),
+    );
     await board.goto(boardUrl);
     await doc.locator(".document-body[contenteditable]").waitFor();
     await expect.poll(() => doc.locator(".save-status").getAttribute("data-state")).toBe("saved");
     // The document page holds two streams of the space (its cards, its approval state), the board one (and each its header's inbox stream).
     await expect.poll(() => app.events.subscribers().filter((s) => s.spaceId !== null && s.user.email === demoEmail("frederikssund-kommune")).length).toBe(3);
-    await expect.poll(() => boardReloads).toBeGreaterThan(0);
+    await expect.poll(() => heldReload !== undefined).toBe(true);
 
     const [{ id: tenantId }] = await app.db.owner`select id from tenants where slug = 'frederikssund-kommune'`;
     const removedAt = Date.now();
@@ -218,6 +221,12 @@ describe("access changes reach open pages", () => {
       }),
     );
     reportLatency("removed partner's pages told", removedAt);
+    // The board's held reload is answered now: not found, and the page says why rather than "not found".
+    const answered = board.waitForResponse((response) => new URL(response.url()).pathname.endsWith(".data"));
+    await heldReload!.continue();
+    expect((await answered).status()).toBe(404);
+    await board.locator('.error-page [data-access-lost="partnerRemoved"]').waitFor({ timeout: LIVE_WAIT_MS });
+    expect(await board.locator(".error-page h1").innerText()).toBe("Ingen adgang");
     // Nothing left open or reconnecting: every socket and stream is closed on the page, none on the server.
     await expect.poll(() => stillOpen(doc)).toBe(0);
     await expect.poll(() => stillOpen(board)).toBe(0);

@@ -144,7 +144,8 @@ async function serve(name: ServerName): Promise<void> {
           const [row] = await owner<{ n: string }[]>`select xact_commit::text as n from pg_stat_database where datname = current_database()`;
           return Number(row.n);
         };
-        loaded = (doc) => app.collab.loadedDocuments().includes(doc);
+        // Until its unload has stored it: a cold load must not wait for the last one's compaction.
+        loaded = (doc) => app.collab.holds(doc);
         loadedCount = () => app.collab.loadedDocuments().length;
         setup = (users, docs) => setupTwinning(app, users, docs);
         if (statements) await owner`create extension if not exists pg_stat_statements`;

@@ -186,6 +186,11 @@ export class CollabServer {
     this.rooms.get(documentId)?.presence.announce();
   }
 
+  /** Whether a document is in memory here: loaded, loading, or still being stored as it unloads. */
+  holds(documentId: string): boolean {
+    return this.rooms.has(documentId) || this.loading.has(documentId) || this.unloading.has(documentId);
+  }
+
   /** Ids of the documents loaded here (e.g. to catch up on all of them after missed notifications). */
   loadedDocuments(): string[] {
     return [...this.rooms.keys()];

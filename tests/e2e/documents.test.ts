@@ -59,11 +59,15 @@ describe("real-time documents in the browser", () => {
     }
     const lines = ["Ballerup foreslår affald som fokusområde.", "Egedal tilføjer ældrepleje.", "无锡补充：学校交流。"];
     // Each starts a paragraph under a section of their own. All three at the document's end would
-    // race in a way no product can settle: one's Ctrl+End can land in the paragraph another has just
-    // made there, before that one's first letter, and their Enter then splits that letter off.
+    // still converge, but where each one's letters land would depend on the timing: one's Ctrl+End
+    // can land in the paragraph another has just made there, before that one's first letter, and
+    // their Enter then splits that letter off.
     await Promise.all(
       pages.map(async (page, i) => {
-        await page.locator(EDITABLE).locator(":scope > h2").nth(i).click();
+        // At the end of the heading's last line, wherever it wraps.
+        const heading = page.locator(EDITABLE).locator(":scope > h2").nth(i);
+        const box = (await heading.boundingBox())!;
+        await heading.click({ position: { x: box.width - 1, y: box.height - 4 } });
         await page.keyboard.press("End");
         await page.keyboard.press("Enter");
         await page.keyboard.type(lines[i], { delay: 15 });

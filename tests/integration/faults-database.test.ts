@@ -151,12 +151,13 @@ describe("the database ends the app's connections in the middle of their stateme
     const cookie = await logInCookie(app.url, demoEmail("ballerup-kommune"), DEMO_PASSWORD);
     const page = () => fetch(app.url, { headers: { Cookie: cookie } }).then((r) => r.status);
     expect(await page()).toBe(200);
-    // Every connection of the request pool busy, then ended by the server (as a restart ends them).
-    const busy = Array.from({ length: 10 }, () => app.db.sql`select pg_sleep(5)`.catch((error: { code?: string }) => error.code));
-    const sleeping = () => app.db.owner`select pid from pg_stat_activity where application_name = 'twinning' and query like 'select pg_sleep%'`;
-    await expect.poll(async () => (await sleeping()).length).toBe(10);
-    await app.db.owner`select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'twinning' and query like 'select pg_sleep%'`;
-    expect(await Promise.all(busy)).toEqual(Array(10).fill("CONNECTION_CLOSED"));
+    // Every connection of the request pool and of the system pool (sessions are read there) busy,
+    // then ended by the server, as a restart ends them.
+    const busy = [app.db.sql, app.db.system].flatMap((pool) => Array.from({ length: 10 }, () => pool`select pg_sleep(5)`.catch((error: { code?: string }) => error.code)));
+    const sleeping = () => app.db.owner`select pid from pg_stat_activity where application_name like 'twinning%' and query like 'select pg_sleep%'`;
+    await expect.poll(async () => (await sleeping()).length).toBe(20);
+    await app.db.owner`select pg_terminate_backend(pid) from pg_stat_activity where application_name like 'twinning%' and query like 'select pg_sleep%'`;
+    expect(await Promise.all(busy)).toEqual(Array(20).fill("CONNECTION_CLOSED"));
     // Each replacement connection first hands on its predecessor's error (porsager/postgres#1223):
     // before the retry, the first request after this was a 500.
     const statuses: number[] = [];

@@ -62,13 +62,15 @@ class SessionWithUserAdapter extends PostgresJsAdapter {
   }
 
   override async getSessionAndUser(sessionId: string): Promise<[DatabaseSession | null, DatabaseUser | null]> {
-    // A read: asked again when the connection was lost (the first request after a database restart).
-    const [row] = await retryLostConnection(() =>
-      this.rows.unsafe(
-        `select s.user_id, s.expires_at, s.created_at, u.email, u.name, u.locale, u.current_tenant_id
-         from sessions s join users u on u.id = s.user_id where s.id = $1`,
-        [sessionId],
-      ),
+    // A read: asked again when its connection was ended under it (the first request after a database restart).
+    const [row] = await retryLostConnection(
+      () =>
+        this.rows.unsafe(
+          `select s.user_id, s.expires_at, s.created_at, u.email, u.name, u.locale, u.current_tenant_id
+           from sessions s join users u on u.id = s.user_id where s.id = $1`,
+          [sessionId],
+        ),
+      () => true,
     );
     if (!row) return [null, null];
     const { user_id: userId, expires_at: expiresAt, created_at, ...user } = row as { user_id: string; expires_at: Date; created_at: Date };

@@ -23,17 +23,25 @@ export function isConnectionError(error: unknown): boolean {
 }
 
 /**
- * `attempt` again, at most three times in all, while it fails for a lost connection and `mayRetry`
- * says nothing of it can have run. postgres.js 3.4.9 hands a killed backend's error to the first
- * statement of the connection that replaces it (porsager/postgres#1223): after a database restart,
- * that was an error page for the first request on each of the pool's connections.
+ * `attempt` again, at most three times in all, while it fails because an open connection was ended
+ * under it and `mayRetry` says nothing of it can have run. postgres.js 3.4.9 hands a killed
+ * backend's error to the first statement of the connection that replaces it (porsager/postgres#1223):
+ * after a database restart, that was an error page for the first request on each of the pool's
+ * connections. A database that cannot be reached (refused, timed out, too many connections) is not
+ * asked again here: that would only make the request wait longer.
  */
-export async function retryLostConnection<T>(attempt: () => Promise<T>, mayRetry: (error: unknown) => boolean = () => true): Promise<T> {
+export async function retryLostConnection<T>(attempt: () => Promise<T>, mayRetry: (error: unknown) => boolean): Promise<T> {
   for (let tries = 1; ; tries++) {
     try {
       return await attempt();
     } catch (error) {
-      if (tries === 3 || !isConnectionError(error) || !mayRetry(error)) throw error;
+      if (tries === 3 || !isEndedConnection(error) || !mayRetry(error)) throw error;
     }
   }
+}
+
+/** A backend ended by the server (shut down, terminated) or a socket closed under a statement. */
+function isEndedConnection(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === "CONNECTION_CLOSED" || code === "57P01" || code === "57P02" || code === "57P03";
 }

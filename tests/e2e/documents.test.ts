@@ -31,6 +31,13 @@ describe("real-time documents in the browser", () => {
     return page;
   }
   const text = (page: Page) => page.locator(".document-body[contenteditable]").innerText();
+  /** The document's blocks as this page shows them, without the others' carets. */
+  const blocks = (page: Page) =>
+    page.locator(".document-body[contenteditable]").evaluate((root) => {
+      const copy = root.cloneNode(true) as HTMLElement;
+      copy.querySelectorAll(".collaboration-carets__caret").forEach((c) => c.remove());
+      return [...copy.querySelectorAll("h1, h2, h3, p, li, td, th")].map((b) => `${b.tagName}:${b.textContent}`);
+    });
 
   beforeAll(async () => {
     [app, browser] = await Promise.all([startTestApp({ COLLAB_DERIVE_DEBOUNCE_MS: "200" }), launchBrowser()]);
@@ -79,12 +86,6 @@ describe("real-time documents in the browser", () => {
       await expect.poll(() => text(page), { timeout: 10_000 }).toContain(lines[2]);
     }
     // The same document everywhere: block by block, without the others' carets.
-    const blocks = (page: Page) =>
-      page.locator(".document-body[contenteditable]").evaluate((root) => {
-        const copy = root.cloneNode(true) as HTMLElement;
-        copy.querySelectorAll(".collaboration-carets__caret").forEach((c) => c.remove());
-        return [...copy.querySelectorAll("h1, h2, h3, p, li, td, th")].map((b) => `${b.tagName}:${b.textContent}`);
-      });
     const finals = await Promise.all(pages.map(blocks));
     expect(finals[1]).toEqual(finals[0]);
     expect(finals[2]).toEqual(finals[0]);
@@ -99,6 +100,39 @@ describe("real-time documents in the browser", () => {
     await expectAccessible(ballerup, "document page with the live editor");
     // The derived plain text (for search) follows the edits.
     await expect.poll(async () => (await app.db.owner`select plain_text from documents where id = ${agreementId}`)[0].plainText, { timeout: 20_000 }).toContain(lines[2]);
+    await Promise.all(pages.map((p) => p.context().close()));
+  });
+
+  it("three users who start a paragraph at the document's end at the same moment lose no letter, and see the same document", async () => {
+    const pages = await Promise.all([open("ballerup-kommune", agreementUrl), open("egedal-kommune", agreementUrl), open("wuxi-foreign-affairs-office", agreementUrl, "zh-CN")]);
+    for (const page of pages) {
+      await page.locator(EDITABLE).waitFor();
+      await expect.poll(() => page.locator(".save-status").getAttribute("data-state")).toBe("saved");
+    }
+    // The document's letters (carets' labels left out), in sorted order: where each landed may differ.
+    const letters = (page: Page) =>
+      page.locator(".document-body[contenteditable]").evaluate((root) => {
+        const copy = root.cloneNode(true) as HTMLElement;
+        copy.querySelectorAll(".collaboration-carets__caret").forEach((c) => c.remove());
+        return [...(copy.textContent ?? "").replace(/\s/g, "")].sort().join("");
+      });
+    const sorted = (text: string) => [...text.replace(/\s/g, "")].sort().join("");
+    const before = await letters(pages[0]);
+    const lines = ["Ballerup: affald.", "Egedal: ældrepleje.", "无锡：学校交流。"];
+    await Promise.all(
+      pages.map(async (page, i) => {
+        await page.locator(EDITABLE).click();
+        await page.keyboard.press("Control+End");
+        await page.keyboard.press("Enter");
+        await page.keyboard.type(lines[i], { delay: 15 });
+      }),
+    );
+    const expected = sorted(before + lines.join(""));
+    for (const page of pages) await expect.poll(() => letters(page), { timeout: 10_000 }).toBe(expected);
+    for (const page of pages) await expect.poll(() => page.locator(".save-status").getAttribute("data-state")).toBe("saved");
+    const finals = await Promise.all(pages.map(blocks));
+    expect(finals[1]).toEqual(finals[0]);
+    expect(finals[2]).toEqual(finals[0]);
     await Promise.all(pages.map((p) => p.context().close()));
   });
 

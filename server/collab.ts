@@ -174,7 +174,8 @@ export async function mountCollab(options: CollabOptions) {
       const actor: Actor = { userId: user.id, memberships: tenants.map((t) => ({ tenantId: t.id, role: t.role })) };
       const resource = { type: "document" as const, space, document: { archived: doc.archivedAt !== null, status: doc.status } };
       if (!can(actor, "document.view", resource)) return null;
-      // The tenant shown beside the name: the user's tenant that gives them access to this space.
+      // The tenant shown beside the name: the first by name of the user's tenants that give them
+      // access to this space (as the space's people list shows them).
       const tenantIds = [space.hostTenantId, ...space.partners.filter((p) => p.status === "active").map((p) => p.tenantId)];
       const via = actor.memberships.find((m) => tenantIds.includes(m.tenantId) && spaceAccess({ ...actor, memberships: [m] }, space));
       const tenant = via ? tenants.find((t) => t.id === via.tenantId) : undefined;

@@ -164,9 +164,11 @@ export async function peopleOfSpace(sql: Queryable, spaceId: string) {
     sql<{ id: string; name: string }[]>`select t.id, t.name from spaces s join tenants t on t.id = s.host_tenant_id where s.id = ${spaceId}`,
   ]);
   const tenants = [...(host ? [{ id: host.id, name: host.name }] : []), ...partners.filter((p) => p.status === "active").map((p) => ({ id: p.tenantId, name: p.name }))];
-  // One entry per person (someone in two participating tenants appears once).
-  const people = [...new Map(participants.map((p) => [p.userId, { userId: p.userId, name: p.name, tenantId: p.tenantId, tenantName: p.tenantName }])).values()];
-  return { people, tenants };
+  // One entry per person: someone in two participating tenants appears once, with the first by name,
+  // as beside their caret in the space's documents (the collaboration server's grant).
+  const people = new Map<string, { userId: string; name: string; tenantId: string; tenantName: string }>();
+  for (const p of participants) if (!people.has(p.userId)) people.set(p.userId, { userId: p.userId, name: p.name, tenantId: p.tenantId, tenantName: p.tenantName });
+  return { people: [...people.values()], tenants };
 }
 
 export interface SpaceListing extends Space {
